@@ -1,0 +1,104 @@
+/**
+ * Configuration from `secrets.json` (see `secrets.example.json` for every
+ * field). Validation is pure so the device can run it on the copy kept in
+ * Storage. Unknown keys are rejected, because a typo would otherwise fall
+ * back silently to a default.
+ */
+
+export interface Config {
+  plug: { address: string | null; password: string | null };
+  pollIntervalMs: number;
+  requestTimeoutMs: number;
+  apiToken: string | null;
+  sdRoot: string;
+  logging: { enabled: boolean; flushMs: number };
+  http: { host: string; port: number };
+  trustHostClock: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  simulator: { port: number };
+  ap: { ssid: string; password: string | null };
+  station: { ssid: string | null; password: string | null };
+}
+
+export function defaultConfig(): Config {
+  return {
+    plug: { address: null, password: null },
+    pollIntervalMs: 1000,
+    requestTimeoutMs: 3000,
+    apiToken: null,
+    sdRoot: './data/sd',
+    logging: { enabled: true, flushMs: 1000 },
+    http: { host: '127.0.0.1', port: 8080 },
+    trustHostClock: true,
+    logLevel: 'info',
+    simulator: { port: 0 },
+    ap: { ssid: 'QT-LOGGER', password: null },
+    station: { ssid: null, password: null },
+  };
+}
+
+type Problems = string[];
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Copy each known key of `src` onto `dst` if its type matches the default. */
+function merge(dst: Record<string, unknown>, src: unknown, at: string, problems: Problems): void {
+  if (!isObject(src)) {
+    problems.push(at + ' must be an object');
+    return;
+  }
+  for (const key of Object.keys(src)) {
+    const path = at ? at + '.' + key : key;
+    if (key.startsWith('$') || key === '_comment') continue;
+    if (!(key in dst)) {
+      problems.push(path + ' is not a known setting');
+      continue;
+    }
+    const value = src[key];
+    const current = dst[key];
+    if (isObject(current)) {
+      merge(current, value, path, problems);
+    } else if (value === null || value === '') {
+      if (current === null) dst[key] = null;
+      else problems.push(path + ' must not be empty');
+    } else if (current === null ? typeof value === 'string' : typeof value === typeof current) {
+      dst[key] = value;
+    } else {
+      const want = current === null ? 'string' : typeof current;
+      problems.push(path + ' must be a ' + want + ', got ' + JSON.stringify(value));
+    }
+  }
+}
+
+function checkRanges(c: Config, problems: Problems): void {
+  if (c.pollIntervalMs < 500) problems.push('pollIntervalMs must be at least 500 (the plug throttles faster polls)');
+  if (c.requestTimeoutMs < 100) problems.push('requestTimeoutMs must be at least 100');
+  if (c.http.port < 0 || c.http.port > 65535) problems.push('http.port must be 0..65535');
+  if (['debug', 'info', 'warn', 'error'].indexOf(c.logLevel) < 0) {
+    problems.push('logLevel must be debug, info, warn or error');
+  }
+  const address = c.plug.address;
+  if (address !== null && !/^(https?:\/\/)?[\w.:[\]-]+(:\d+)?\/?$/.test(address)) {
+    problems.push('plug.address must be an IP address or host, optionally with http:// and a port');
+  }
+}
+
+/** Validate a parsed `secrets.json`; throws one error listing every problem. */
+export function parseConfig(raw: unknown): Config {
+  const config = defaultConfig();
+  const problems: Problems = [];
+  merge(config as unknown as Record<string, unknown>, raw, '', problems);
+  checkRanges(config, problems);
+  if (problems.length > 0) {
+    throw new Error('invalid configuration: ' + problems.join('; '));
+  }
+  return config;
+}
+
+/** `http://<address>` without a trailing slash. */
+export function plugBaseUrl(address: string): string {
+  const withScheme = /^https?:\/\//.test(address) ? address : 'http://' + address;
+  return withScheme.replace(/\/$/, '');
+}

@@ -1,0 +1,124 @@
+/**
+ * The plug's poll loop, outside XState so that a reading costs one bus emit
+ * and no machine event. One request is in flight at a time: status polls,
+ * clock reads and relay commands all wait for the previous request.
+ */
+import type { ShellyDeps } from '../actors/shelly';
+import type { FailureInfo } from '../bus/events';
+import { buildReading } from './poll-session';
+
+export interface Poller {
+  setOutput(on: boolean): void;
+  stop(): void;
+}
+
+/** Poll `Switch.GetStatus` once and emit the reading. */
+export async function pollOnce(deps: ShellyDeps): Promise<void> {
+  const raw = await deps.client.call('Switch.GetStatus', { id: 0 });
+  const reading = buildReading(deps.session, raw, deps.timers.now(), deps.stamp());
+  deps.bus.emit('shelly.readingReceived', reading);
+}
+
+/** Read the plug's clock; a failure here is logged, the next poll tells. */
+async function syncTime(deps: ShellyDeps): Promise<void> {
+  let sys: { unixtime?: unknown } | null;
+  try {
+    sys = (await deps.client.call('Sys.GetStatus', {})) as typeof sys;
+  } catch (err) {
+    deps.log.warn('reading the plug clock failed', {
+      error: (err as Error).message,
+    });
+    return;
+  }
+  const t = sys && typeof sys.unixtime === 'number' ? sys.unixtime : null;
+  deps.bus.emit('shelly.timeReceived', { unixtime: t });
+}
+
+async function switchRelay(deps: ShellyDeps, on: boolean): Promise<void> {
+  try {
+    const res = (await deps.client.call('Switch.Set', { id: 0, on })) as {
+      was_on?: unknown;
+    } | null;
+    const wasOn = res && typeof res.was_on === 'boolean' ? res.was_on : null;
+    deps.log.info('relay switched', { on, wasOn });
+    deps.bus.emit('shelly.outputSet', { on, wasOn });
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    deps.log.warn('relay command failed', { on, code: e.code, error: e.message });
+    deps.bus.emit('shelly.commandFailed', {
+      method: 'Switch.Set',
+      code: e.code || 'error',
+      message: e.message || String(err),
+    });
+  }
+}
+
+export function createPoller(
+  deps: ShellyDeps,
+  onFail: (error: FailureInfo) => void,
+): Poller {
+  const commands: boolean[] = [];
+  let stopped = false;
+  let busy = false;
+  let timer: unknown = null;
+  let lastTimeSync = -Infinity;
+
+  function schedule(ms: number): void {
+    if (stopped) return;
+    timer = deps.timers.setTimeout(() => {
+      timer = null;
+      cycle();
+    }, ms);
+  }
+
+  async function work(): Promise<void> {
+    while (commands.length > 0 && !stopped) {
+      await switchRelay(deps, commands.shift() as boolean);
+    }
+    if (stopped) return;
+    await pollOnce(deps);
+    const now = deps.timers.now();
+    if (!stopped && now - lastTimeSync >= deps.timeSyncMs) {
+      lastTimeSync = now;
+      await syncTime(deps);
+    }
+  }
+
+  function cycle(): void {
+    const started = deps.timers.now();
+    busy = true;
+    work().then(
+      () => {
+        busy = false;
+        const elapsed = deps.timers.now() - started;
+        schedule(Math.max(0, deps.pollIntervalMs - elapsed));
+      },
+      (err) => {
+        busy = false;
+        if (stopped) return;
+        stopped = true;
+        const e = err as { code?: string; message?: string };
+        onFail({ code: e.code || 'error', message: e.message || String(err) });
+      },
+    );
+  }
+
+  const last = deps.session.lastLocalMs;
+  const since = last === null ? Infinity : deps.timers.now() - last;
+  schedule(Math.max(0, deps.pollIntervalMs - since));
+
+  return {
+    setOutput(on) {
+      commands.push(on);
+      if (busy || stopped || timer === null) return;
+      deps.timers.clearTimeout(timer);
+      timer = null;
+      cycle();
+    },
+    stop() {
+      stopped = true;
+      if (timer !== null) deps.timers.clearTimeout(timer);
+      timer = null;
+    },
+  };
+}

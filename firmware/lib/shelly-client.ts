@@ -1,0 +1,153 @@
+/**
+ * RPC client for a Shelly Gen2 plug over its local HTTP API. Calls go as
+ * full JSON-RPC frames to `POST /rpc`. When the plug has a password, the
+ * first 401 carries a SHA-256 digest challenge; the client answers it,
+ * keeps the nonce and counts `nc` up for the following calls, and retries
+ * once with a fresh challenge when the nonce is stale. A second 401 means a
+ * wrong password and fails with code `auth`.
+ */
+import type { HttpClient, HttpResponse } from '../drivers/http-client';
+import type { Sha256Hex } from '../drivers/platform';
+import {
+  buildDigestAuthorization,
+  parseDigestChallenge,
+  type DigestChallenge,
+} from './digest';
+
+export class ShellyError extends Error {
+  /** timeout, network, http429, http, auth, rpc, malformed */
+  code: string;
+  rpcCode: number | null;
+  constructor(code: string, message: string, rpcCode: number | null = null) {
+    super(message);
+    this.code = code;
+    this.rpcCode = rpcCode;
+  }
+}
+
+export interface ShellyClientOptions {
+  /** Base URL such as `http://192.168.33.1`. */
+  baseUrl: string;
+  password: string | null;
+  timeoutMs: number;
+  http: HttpClient;
+  sha256hex: Sha256Hex;
+  random?: () => number;
+}
+
+export interface ShellyClient {
+  call(method: string, params: Record<string, unknown>): Promise<unknown>;
+  /** `GET /shelly`, which never needs authentication. */
+  deviceInfo(): Promise<Record<string, unknown>>;
+}
+
+function randomHex(random: () => number): string {
+  let s = '';
+  for (let i = 0; i < 16; i++) s += Math.floor(random() * 16).toString(16);
+  return s;
+}
+
+function parseJson(res: HttpResponse, what: string): unknown {
+  try {
+    return JSON.parse(res.body);
+  } catch {
+    throw new ShellyError('malformed', what + ' reply is not JSON (HTTP ' + res.status + ')');
+  }
+}
+
+export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
+  const random = opts.random || Math.random;
+  let challenge: DigestChallenge | null = null;
+  let nc = 0;
+  let nextId = 1;
+
+  function authHeader(uri: string): Record<string, string> {
+    if (!challenge || opts.password === null) return {};
+    nc += 1;
+    const value = buildDigestAuthorization({
+      challenge,
+      method: 'POST',
+      uri,
+      username: 'admin',
+      password: opts.password,
+      nc,
+      cnonce: randomHex(random),
+      sha256hex: opts.sha256hex,
+    });
+    return { authorization: value };
+  }
+
+  async function post(uri: string, body: string): Promise<HttpResponse> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    Object.assign(headers, authHeader(uri));
+    return opts.http.request({
+      method: 'POST',
+      url: opts.baseUrl + uri,
+      headers,
+      body,
+      timeoutMs: opts.timeoutMs,
+    });
+  }
+
+  function takeChallenge(res: HttpResponse): boolean {
+    const header = res.headers['www-authenticate'];
+    const parsed = header ? parseDigestChallenge(header) : null;
+    if (!parsed || opts.password === null) return false;
+    challenge = parsed;
+    nc = 0;
+    return true;
+  }
+
+  /** Post a frame, answering one challenge and then one stale nonce. */
+  async function send(body: string): Promise<HttpResponse> {
+    let res = await post('/rpc', body);
+    if (res.status === 401 && takeChallenge(res)) {
+      res = await post('/rpc', body);
+      if (res.status === 401 && takeChallenge(res) && challenge!.stale) {
+        res = await post('/rpc', body);
+      }
+    }
+    return res;
+  }
+
+  async function call(method: string, params: Record<string, unknown>): Promise<unknown> {
+    const id = nextId++;
+    const body = JSON.stringify({ id, src: 'logger', method, params });
+    const res = await send(body);
+    if (res.status === 401) {
+      const why = opts.password === null ? 'the plug needs a password' : 'wrong plug password';
+      throw new ShellyError('auth', method + ' rejected: ' + why, 401);
+    }
+    if (res.status === 429) throw new ShellyError('http429', method + ' throttled (HTTP 429)');
+    if (res.status !== 200) {
+      throw new ShellyError('http', method + ' failed with HTTP ' + res.status);
+    }
+    const frame = parseJson(res, method) as Record<string, unknown> | null;
+    if (!frame || typeof frame !== 'object') {
+      throw new ShellyError('malformed', method + ' reply is not a JSON-RPC frame');
+    }
+    const error = frame.error as { code?: number; message?: string } | undefined;
+    if (error) {
+      const code = typeof error.code === 'number' ? error.code : null;
+      throw new ShellyError('rpc', method + ' error ' + code + ': ' + (error.message || ''), code);
+    }
+    return frame.result;
+  }
+
+  async function deviceInfo(): Promise<Record<string, unknown>> {
+    const res = await opts.http.request({
+      method: 'GET',
+      url: opts.baseUrl + '/shelly',
+      timeoutMs: opts.timeoutMs,
+    });
+    if (res.status === 429) throw new ShellyError('http429', 'GET /shelly throttled (HTTP 429)');
+    if (res.status !== 200) throw new ShellyError('http', 'GET /shelly failed with HTTP ' + res.status);
+    const info = parseJson(res, 'GET /shelly');
+    if (!info || typeof info !== 'object') {
+      throw new ShellyError('malformed', 'GET /shelly reply is not an object');
+    }
+    return info as Record<string, unknown>;
+  }
+
+  return { call, deviceInfo };
+}

@@ -1,0 +1,100 @@
+/**
+ * Command-line entry of the host runtime: `npm start [-- options]`.
+ * Reads `secrets.json` when present; with no plug address it logs the
+ * built-in plug simulator.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseConfig } from './config';
+import { startHost } from './host';
+import { createLogger, formatRecord, type Level } from './lib/logger';
+
+const USAGE = `Usage: npm start -- [options]
+  --config FILE     settings file (default: secrets.json if it exists)
+  --sd DIR          folder standing in for the SD card (default ./data/sd)
+  --port N          web server port (default 8080; 0 picks a free one)
+  --host ADDR       web server address (default 127.0.0.1; 0.0.0.0 for the LAN)
+  --plug ADDR       plug address, e.g. 192.168.33.1 (default: the simulator)
+  --poll-ms N       poll interval in ms (default 1000)
+  --log-level L     debug, info, warn or error (default info)`;
+
+function readConfigFile(file: string | undefined): unknown {
+  const chosen = file || (fs.existsSync('secrets.json') ? 'secrets.json' : null);
+  if (!chosen) return {};
+  try {
+    return JSON.parse(fs.readFileSync(chosen, 'utf8'));
+  } catch (err) {
+    throw new Error('cannot read ' + chosen + ': ' + (err as Error).message);
+  }
+}
+
+function buildConfig(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      sd: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      plug: { type: 'string' },
+      'poll-ms': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const raw = readConfigFile(values.config) as Record<string, unknown>;
+  const config = parseConfig(raw);
+  if (values.sd) config.sdRoot = values.sd;
+  if (values.port) config.http.port = Number(values.port);
+  if (values.host) config.http.host = values.host;
+  if (values.plug) config.plug.address = values.plug;
+  if (values['poll-ms']) config.pollIntervalMs = Number(values['poll-ms']);
+  if (values['log-level']) config.logLevel = values['log-level'] as Level;
+  return parseConfig(config);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = buildConfig(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message + '\n\n' + USAGE);
+    process.exit(2);
+  }
+  const log = createLogger((r) => {
+    const line = new Date().toISOString() + ' ' + formatRecord(r);
+    if (r.level === 'error' || r.level === 'warn') console.error(line);
+    else console.log(line);
+  }, config.logLevel);
+
+  log.info('logger starting', { sdRoot: config.sdRoot, plug: config.plug.address || 'simulator' });
+  const host = await startHost({ config, log });
+  console.log('\nWeb page: ' + host.urls.join('  '));
+  console.log('Plug: ' + host.plugUrl + (host.simulator ? ' (simulator; admin at /sim/state)' : ''));
+  console.log('Logs: ' + config.sdRoot + '/logs\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    host.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error('stop failed', { error: (err as Error).message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error('logger failed to start: ' + ((err as Error).stack || err));
+  process.exit(1);
+});
