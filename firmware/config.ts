@@ -46,13 +46,13 @@ function isObject(x: unknown): x is Record<string, unknown> {
 /** Copy each known key of `src` onto `dst` if its type matches the default. */
 function merge(dst: Record<string, unknown>, src: unknown, at: string, problems: Problems): void {
   if (!isObject(src)) {
-    problems.push(at + ' must be an object');
+    problems.push((at || 'the settings file') + ' must be a JSON object');
     return;
   }
   for (const key of Object.keys(src)) {
     const path = at ? at + '.' + key : key;
-    if (key.startsWith('$') || key === '_comment') continue;
-    if (!(key in dst)) {
+    if (key.charAt(0) === '$') continue;
+    if (!Object.prototype.hasOwnProperty.call(dst, key)) {
       problems.push(path + ' is not a known setting');
       continue;
     }
@@ -72,10 +72,15 @@ function merge(dst: Record<string, unknown>, src: unknown, at: string, problems:
   }
 }
 
+function isPort(n: number): boolean {
+  return Math.floor(n) === n && n >= 0 && n <= 65535;
+}
+
 function checkRanges(c: Config, problems: Problems): void {
   if (c.pollIntervalMs < 500) problems.push('pollIntervalMs must be at least 500 (the plug throttles faster polls)');
   if (c.requestTimeoutMs < 100) problems.push('requestTimeoutMs must be at least 100');
-  if (c.http.port < 0 || c.http.port > 65535) problems.push('http.port must be 0..65535');
+  if (!isPort(c.http.port)) problems.push('http.port must be an integer 0..65535');
+  if (!isPort(c.simulator.port)) problems.push('simulator.port must be an integer 0..65535');
   if (['debug', 'info', 'warn', 'error'].indexOf(c.logLevel) < 0) {
     problems.push('logLevel must be debug, info, warn or error');
   }

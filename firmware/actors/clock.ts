@@ -89,6 +89,8 @@ export const clockMachine = setup({
   guards: {
     isSynced: (_, synced: boolean) => synced,
     isValidTime: (_, t: number | null) => t !== null && t > MIN_UNIXTIME,
+    movesPlugOffset: ({ context }, t: number | null) =>
+      t !== null && t > MIN_UNIXTIME && plugOffset(context, t) !== context.offsetMs,
     hasPlugTime: ({ context }) => context.plugOffsetMs !== null,
     hasBrowserTime: ({ context }) => context.browserOffsetMs !== null,
   },
@@ -158,7 +160,12 @@ export const clockMachine = setup({
           target: 'choose',
         },
         PLUG_TIME: { actions: { type: 'storePlug', params: ({ event }) => event.unixtime } },
-        BROWSER_TIME: { actions: 'ignoreBrowser' },
+        BROWSER_TIME: {
+          actions: [
+            { type: 'storeBrowser', params: ({ event }) => event.unixMs },
+            'ignoreBrowser',
+          ],
+        },
       },
     },
     plug: {
@@ -168,6 +175,7 @@ export const clockMachine = setup({
       ],
       on: {
         PLUG_TIME: {
+          guard: { type: 'movesPlugOffset', params: ({ event }) => event.unixtime },
           actions: [
             { type: 'storePlug', params: ({ event }) => event.unixtime },
             { type: 'use', params: 'plug' },

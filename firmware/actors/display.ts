@@ -1,6 +1,6 @@
 /**
- * Display actor: keeps the latest values from the bus and redraws the
- * 128x64 frame at most every `refreshMs`, only when a line changed. Each
+ * Display actor: keeps the latest values from the bus and checks the
+ * 128x64 frame every `refreshMs`, drawing it only when a line changed. Each
  * frame goes to the display driver and out as `display.frameRendered`.
  * A driver that throws (an I2C fault on the device) moves the actor to
  * `failed`; it tries again after `retryMs`.
@@ -25,19 +25,25 @@ export interface DisplayDeps {
 
 type Event = { type: 'DRIVER_FAILED'; message: string };
 
-function listen(deps: DisplayDeps, input: FrameInput, onChange: () => void): () => void {
-  const day = deps.day || createDayEnergy();
-  const bus = deps.bus;
+/** Keep `frame` current from the bus; returns the unsubscribe function. */
+function listen(bus: Bus, frame: FrameInput, day: DayEnergy): () => void {
   const handlers = {
     reading: (r: Events['shelly.readingReceived']) => {
-      input.reading = r;
-      input.todayWh = stepDayEnergy(day, r.ts, r.totalWh);
-      onChange();
+      frame.reading = r;
+      frame.todayWh = stepDayEnergy(day, r.ts, r.totalWh);
     },
-    link: (l: Events['shelly.linkChanged']) => ((input.link = l.link), onChange()),
-    wifi: (w: Events['wifi.statusChanged']) => ((input.ips = w.ips), onChange()),
-    clock: (c: Events['clock.statusChanged']) => ((input.clock = c), onChange()),
-    log: (l: Events['log.statusChanged']) => ((input.log = l), onChange()),
+    link: (l: Events['shelly.linkChanged']) => {
+      frame.link = l.link;
+    },
+    wifi: (w: Events['wifi.statusChanged']) => {
+      frame.ips = w.ips;
+    },
+    clock: (c: Events['clock.statusChanged']) => {
+      frame.clock = c;
+    },
+    log: (l: Events['log.statusChanged']) => {
+      frame.log = l;
+    },
   };
   bus.on('shelly.readingReceived', handlers.reading);
   bus.on('shelly.linkChanged', handlers.link);
@@ -53,45 +59,53 @@ function listen(deps: DisplayDeps, input: FrameInput, onChange: () => void): () 
   };
 }
 
+interface Context {
+  deps: DisplayDeps;
+  /** Latest values; kept across driver retries, updated without events. */
+  frame: FrameInput;
+  day: DayEnergy;
+}
+
+function emptyFrame(): FrameInput {
+  return {
+    reading: null,
+    link: 'connecting',
+    todayWh: null,
+    ips: [],
+    clock: null,
+    nowMs: 0,
+    log: null,
+  };
+}
+
 export const displayMachine = setup({
-  types: {} as { events: Event; input: DisplayDeps; context: { deps: DisplayDeps } },
+  types: {} as { events: Event; input: DisplayDeps; context: Context },
   actors: {
-    render: fromCallback<Event, DisplayDeps>(({ input, sendBack }) => {
-      const frame: FrameInput = {
-        reading: null,
-        link: 'connecting',
-        todayWh: null,
-        ips: [],
-        clock: null,
-        nowMs: 0,
-        log: null,
-      };
+    listen: fromCallback<Event, Context>(({ input }) =>
+      listen(input.deps.bus, input.frame, input.day),
+    ),
+    render: fromCallback<Event, Context>(({ input, sendBack }) => {
+      const deps = input.deps;
       let shown = '';
       let timer: unknown = null;
       const draw = () => {
-        timer = null;
-        frame.nowMs = input.timers.now();
-        const lines = renderFrame(frame);
+        input.frame.nowMs = deps.timers.now();
+        const lines = renderFrame(input.frame);
         const key = lines.join('\n');
-        if (key === shown) return;
-        try {
-          input.driver.show(lines);
-        } catch (err) {
-          sendBack({ type: 'DRIVER_FAILED', message: (err as Error).message });
-          return;
+        if (key !== shown) {
+          try {
+            deps.driver.show(lines);
+          } catch (err) {
+            sendBack({ type: 'DRIVER_FAILED', message: (err as Error).message });
+            return;
+          }
+          shown = key;
+          deps.bus.emit('display.frameRendered', { width: 128, height: 64, lines });
         }
-        shown = key;
-        input.bus.emit('display.frameRendered', { width: 128, height: 64, lines });
+        timer = deps.timers.setTimeout(draw, deps.refreshMs);
       };
-      const schedule = () => {
-        if (timer === null) timer = input.timers.setTimeout(draw, input.refreshMs);
-      };
-      const stop = listen(input, frame, schedule);
       draw();
-      return () => {
-        stop();
-        if (timer !== null) input.timers.clearTimeout(timer);
-      };
+      return () => deps.timers.clearTimeout(timer);
     }),
   },
   actions: {
@@ -101,11 +115,16 @@ export const displayMachine = setup({
   delays: { retry: ({ context }) => context.deps.retryMs },
 }).createMachine({
   id: 'display',
-  context: ({ input }) => ({ deps: input }),
+  context: ({ input }) => ({
+    deps: input,
+    frame: emptyFrame(),
+    day: input.day || createDayEnergy(),
+  }),
+  invoke: { src: 'listen', input: ({ context }) => context },
   initial: 'active',
   states: {
     active: {
-      invoke: { src: 'render', input: ({ context }) => context.deps },
+      invoke: { src: 'render', input: ({ context }) => context },
       on: {
         DRIVER_FAILED: {
           target: 'failed',

@@ -35,6 +35,26 @@ type Event = { type: 'LOG'; status: LogHealth } | { type: 'LINK'; link: PlugLink
 
 type Rgb = [number, number, number];
 
+type LedState = 'booting' | 'ok' | 'logOff' | 'plugLost' | 'logError';
+
+const STATES: LedState[] = ['booting', 'ok', 'logOff', 'plugLost', 'logError'];
+
+function chooseState(ctx: Context): LedState {
+  if (ctx.logStatus === 'error') return 'logError';
+  if (ctx.link === 'unreachable') return 'plugLost';
+  if (ctx.logStatus === 'off') return 'logOff';
+  if (ctx.logStatus !== null || ctx.link !== null) return 'ok';
+  return 'booting';
+}
+
+/** Leave `self` only for another colour, so an unchanged colour is not resent. */
+function leave(self: LedState) {
+  return STATES.filter((name) => name !== self).map((name) => ({
+    guard: { type: 'shows' as const, params: name },
+    target: name,
+  }));
+}
+
 const COLOURS: Record<string, Rgb> = {
   booting: [0, 0, 40],
   ok: [0, 40, 0],
@@ -67,10 +87,7 @@ export const ledMachine = setup({
     }),
   },
   guards: {
-    isLogError: ({ context }) => context.logStatus === 'error',
-    isPlugLost: ({ context }) => context.link === 'unreachable',
-    isLogOff: ({ context }) => context.logStatus === 'off',
-    hasStatus: ({ context }) => context.logStatus !== null || context.link !== null,
+    shows: ({ context }, name: LedState) => chooseState(context) === name,
   },
   actions: {
     storeLog: assign({ logStatus: (_, s: LogHealth) => s }),
@@ -91,23 +108,14 @@ export const ledMachine = setup({
   invoke: { src: 'watch', input: ({ context }) => context.deps.bus },
   initial: 'booting',
   on: {
-    LOG: { actions: { type: 'storeLog', params: ({ event }) => event.status }, target: '.choose' },
-    LINK: { actions: { type: 'storeLink', params: ({ event }) => event.link }, target: '.choose' },
+    LOG: { actions: { type: 'storeLog', params: ({ event }) => event.status } },
+    LINK: { actions: { type: 'storeLink', params: ({ event }) => event.link } },
   },
   states: {
-    choose: {
-      always: [
-        { guard: 'isLogError', target: 'logError' },
-        { guard: 'isPlugLost', target: 'plugLost' },
-        { guard: 'isLogOff', target: 'logOff' },
-        { guard: 'hasStatus', target: 'ok' },
-        { target: 'booting' },
-      ],
-    },
-    booting: { entry: { type: 'show', params: 'booting' } },
-    ok: { entry: { type: 'show', params: 'ok' } },
-    logOff: { entry: { type: 'show', params: 'logOff' } },
-    plugLost: { entry: { type: 'show', params: 'plugLost' } },
-    logError: { entry: { type: 'show', params: 'logError' } },
+    booting: { entry: { type: 'show', params: 'booting' }, always: leave('booting') },
+    ok: { entry: { type: 'show', params: 'ok' }, always: leave('ok') },
+    logOff: { entry: { type: 'show', params: 'logOff' }, always: leave('logOff') },
+    plugLost: { entry: { type: 'show', params: 'plugLost' }, always: leave('plugLost') },
+    logError: { entry: { type: 'show', params: 'logError' }, always: leave('logError') },
   },
 });

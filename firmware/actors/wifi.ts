@@ -29,7 +29,7 @@ export const wifiMachine = setup({
   types: {} as { context: Context; events: Event; input: WifiDeps },
   actors: {
     watch: fromCallback<Event, WifiDeps>(({ input, sendBack }) => {
-      let last = '';
+      let last: string | null = null;
       let timer: unknown = null;
       const check = () => {
         let ips: string[] = [];
@@ -53,7 +53,12 @@ export const wifiMachine = setup({
   actions: {
     store: assign({ ips: (_, ips: string[]) => ips }),
     report: ({ context }, state: string) => {
-      const ssid = context.deps.network.ssid();
+      let ssid: string | null = null;
+      try {
+        ssid = context.deps.network.ssid();
+      } catch (err) {
+        context.deps.log.error('reading the SSID failed', { error: (err as Error).message });
+      }
       context.deps.log.info('network ' + state, { ips: context.ips });
       context.deps.bus.emit('wifi.statusChanged', { state, ips: context.ips, ssid });
     },

@@ -20,7 +20,10 @@ export interface FrameInput {
 
 export function formatEnergy(wh: number | null): string {
   if (wh === null) return '--';
-  if (Math.abs(wh) >= 1000) return (wh / 1000).toFixed(3) + ' kWh';
+  // Decide on the rounded value, so 999.96 Wh shows as 1.000 kWh.
+  if (Math.abs(Math.round(wh * 10) / 10) >= 1000) {
+    return (wh / 1000).toFixed(3) + ' kWh';
+  }
   return wh.toFixed(1) + ' Wh';
 }
 

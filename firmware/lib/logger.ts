@@ -24,9 +24,11 @@ export interface Logger {
 }
 
 const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
-const SECRET_KEY = /pass|token|secret|authorization|cookie|key/i;
+const SECRET_KEY =
+  /^pass$|password|passwd|passphrase|token|secret|authorization|cookie|api_?key|private_?key/i;
 
-export function redact(fields: Fields): Fields {
+/** Replace secret-looking values, in nested plain objects too. */
+export function redact(fields: Fields, depth = 0): Fields {
   const out: Fields = {};
   for (const k of Object.keys(fields)) {
     const v = fields[k];
@@ -34,6 +36,8 @@ export function redact(fields: Fields): Fields {
       out[k] = '[redacted]';
     } else if (v instanceof Error) {
       out[k] = v.message;
+    } else if (v && typeof v === 'object' && !Array.isArray(v) && depth < 3) {
+      out[k] = redact(v as Fields, depth + 1);
     } else {
       out[k] = v;
     }

@@ -47,10 +47,13 @@ export function runMachine<M extends AnyStateMachine>(
 ): RunningActor {
   let actor: AnyActorRef | null = null;
   let stopped = false;
+  let restartTimer: unknown = null;
   let state = '';
   const restartMs = o.restartMs === undefined ? 5000 : o.restartMs;
 
   function start(): void {
+    restartTimer = null;
+    if (stopped) return;
     let lastEvent = 'xstate.init';
     const options: Parameters<typeof createActor>[1] = {
       input,
@@ -76,7 +79,7 @@ export function runMachine<M extends AnyStateMachine>(
         });
         state = 'failed';
         o.bus.emit('machine.transitioned', { machine: name, state, event: 'error' });
-        if (!stopped) o.timers.setTimeout(start, restartMs);
+        if (!stopped) restartTimer = o.timers.setTimeout(start, restartMs);
       },
     });
     actor = ref;
@@ -92,6 +95,7 @@ export function runMachine<M extends AnyStateMachine>(
     send: (event) => actor?.send(event),
     stop: () => {
       stopped = true;
+      if (restartTimer !== null) o.timers.clearTimeout(restartTimer);
       actor?.stop();
       o.log.info('actor stopped', { actor: name });
     },

@@ -16,7 +16,6 @@ export interface LoggerProcess {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export function tempFolder(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -29,7 +28,9 @@ export function writeSettings(dir: string, settings: unknown): string {
 }
 
 export async function startLogger(configFile: string, timeoutMs = 20000): Promise<LoggerProcess> {
-  const child = spawn(TSX, ['firmware/main.node.ts', '--config', configFile], {
+  // Node itself, not the tsx wrapper, so that a signal reaches the logger.
+  const args = ['--import', 'tsx', 'firmware/main.node.ts', '--config', configFile];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
