@@ -1,0 +1,219 @@
+/**
+ * The latest state of every actor, kept from the bus for `GET /api/status`
+ * and for the first SSE message a browser receives. `snapshot()` returns
+ * fresh plain JSON each time, so callers may keep or change it.
+ */
+import type { Bus } from '../bus/bus';
+import type { Events, PlugDevice, PlugLink, TimeSource } from '../bus/events';
+import type { Timers } from '../drivers/platform';
+import { createDayEnergy, stepDayEnergy } from './day-energy';
+import { FALLBACK_UNIX_MS } from './time-stamp';
+
+/** Transitions kept per machine. */
+const TRANSITION_HISTORY = 20;
+
+export interface LastReading {
+  seq: number;
+  ts: number;
+  timeSource: TimeSource;
+  powerW: number | null;
+  voltageV: number | null;
+  currentA: number | null;
+  temperatureC: number | null;
+  plugTotalWh: number | null;
+  totalWh: number | null;
+}
+
+export interface MachineTransition {
+  state: string;
+  event: string;
+  /** Trusted Unix time in ms when the transition was seen. */
+  ts: number;
+}
+
+export interface StatusSnapshot {
+  plug: {
+    link: PlugLink | null;
+    failures: number;
+    retryInMs: number | null;
+    lastError: { code: string; message: string } | null;
+    device: PlugDevice | null;
+    output: boolean | null;
+    reading: LastReading | null;
+  };
+  energyToday: { day: string; wh: number } | null;
+  wifi: Events['wifi.statusChanged'] | null;
+  clock: {
+    source: TimeSource;
+    trusted: boolean;
+    offsetMs: number;
+    /** The trusted time when the snapshot was taken, ISO 8601 UTC. */
+    now: string;
+  };
+  log: Events['log.statusChanged'] | null;
+  led: Events['led.colorChanged'] | null;
+  display: { lines: string[] } | null;
+  machines: Record<string, { state: string; transitions: MachineTransition[] }>;
+  server: { urls: string[]; sseClients: number };
+  lastCommandFailure: (Events['shelly.commandFailed'] & { ts: number }) | null;
+}
+
+export interface StatusStore {
+  snapshot(): StatusSnapshot;
+  /** Trusted Unix time in ms: the local clock plus the last clock offset. */
+  now(): number;
+  dispose(): void;
+}
+
+export interface StatusStoreOptions {
+  bus: Bus;
+  timers: Timers;
+  /**
+   * The reset-safe total at the first reading of `day` (UTC `YYYY-MM-DD`),
+   * e.g. from today's first log row, so energy today survives a restart.
+   */
+  dayStart?: { day: string; startWh: number };
+}
+
+function copy<T>(value: T): T {
+  return value === null ? value : JSON.parse(JSON.stringify(value));
+}
+
+type State = Omit<StatusSnapshot, 'clock' | 'energyToday'> & {
+  clock: Events['clock.statusChanged'];
+};
+
+export function createStatusStore(options: StatusStoreOptions): StatusStore {
+  const bus = options.bus;
+  const timers = options.timers;
+  const state: State = {
+    plug: {
+      link: null,
+      failures: 0,
+      retryInMs: null,
+      lastError: null,
+      device: null,
+      output: null,
+      reading: null,
+    },
+    wifi: null,
+    clock: {
+      source: 'fallback',
+      trusted: false,
+      offsetMs: FALLBACK_UNIX_MS - timers.now(),
+    },
+    log: null,
+    led: null,
+    display: null,
+    machines: {},
+    server: { urls: [], sseClients: 0 },
+    lastCommandFailure: null,
+  };
+  // Energy today is totalWh minus the total at the day's first reading. It
+  // restarts from zero when the logger starts, unless `dayStart` is given.
+  const dayStart = options.dayStart;
+  const dayEnergy = dayStart
+    ? createDayEnergy(dayStart.day, dayStart.startWh)
+    : createDayEnergy();
+  let energyTodayWh: number | null = null;
+
+  function now(): number {
+    return Math.round(timers.now() + state.clock.offsetMs);
+  }
+
+  function onReading(reading: Events['shelly.readingReceived']): void {
+    const previousDay = dayEnergy.day;
+    const wh = stepDayEnergy(dayEnergy, reading.ts, reading.totalWh);
+    // A reading without a total keeps today's figure, unless the day changed.
+    if (wh !== null || dayEnergy.day !== previousDay) energyTodayWh = wh;
+    if (reading.output !== null) state.plug.output = reading.output;
+    state.plug.reading = {
+      seq: reading.seq,
+      ts: reading.ts,
+      timeSource: reading.timeSource,
+      powerW: reading.powerW,
+      voltageV: reading.voltageV,
+      currentA: reading.currentA,
+      temperatureC: reading.temperatureC,
+      plugTotalWh: reading.plugTotalWh,
+      totalWh: reading.totalWh,
+    };
+  }
+
+  function onTransition(change: Events['machine.transitioned']): void {
+    let entry = state.machines[change.machine];
+    if (!entry) {
+      entry = { state: change.state, transitions: [] };
+      state.machines[change.machine] = entry;
+    }
+    entry.state = change.state;
+    entry.transitions.push({
+      state: change.state,
+      event: change.event,
+      ts: now(),
+    });
+    if (entry.transitions.length > TRANSITION_HISTORY)
+      entry.transitions.shift();
+  }
+
+  const handlers: { [K in keyof Events]?: (payload: Events[K]) => void } = {
+    'shelly.readingReceived': onReading,
+    'shelly.linkChanged': (p) => {
+      state.plug.link = p.link;
+      state.plug.failures = p.failures;
+      state.plug.retryInMs = p.retryInMs;
+      // Keep the last error after the plug recovers, for diagnosis.
+      if (p.error) state.plug.lastError = p.error;
+    },
+    'shelly.deviceIdentified': (p) => (state.plug.device = p),
+    'shelly.outputSet': (p) => (state.plug.output = p.on),
+    'shelly.commandFailed': (p) => {
+      state.lastCommandFailure = {
+        method: p.method,
+        code: p.code,
+        message: p.message,
+        ts: now(),
+      };
+    },
+    'log.statusChanged': (p) => (state.log = p),
+    'clock.statusChanged': (p) => (state.clock = p),
+    'wifi.statusChanged': (p) => (state.wifi = p),
+    'display.frameRendered': (p) => (state.display = { lines: p.lines }),
+    'led.colorChanged': (p) => (state.led = p),
+    'server.started': (p) => (state.server.urls = p.urls),
+    'server.clientsChanged': (p) => (state.server.sseClients = p.sse),
+    'machine.transitioned': onTransition,
+  };
+
+  function onAny(type: keyof Events, payload: unknown): void {
+    const handler = handlers[type] as ((p: unknown) => void) | undefined;
+    if (handler) handler(payload);
+  }
+  bus.onAny(onAny);
+
+  function snapshot(): StatusSnapshot {
+    const day = dayEnergy.day;
+    return {
+      plug: copy(state.plug),
+      energyToday:
+        day !== null && energyTodayWh !== null
+          ? { day, wh: energyTodayWh }
+          : null,
+      wifi: copy(state.wifi),
+      clock: {
+        source: state.clock.source,
+        trusted: state.clock.trusted,
+        offsetMs: state.clock.offsetMs,
+        now: new Date(now()).toISOString(),
+      },
+      log: copy(state.log),
+      led: copy(state.led),
+      display: copy(state.display),
+      machines: copy(state.machines),
+      server: copy(state.server),
+      lastCommandFailure: copy(state.lastCommandFailure),
+    };
+  }
+
+  return { snapshot, now, dispose: () => bus.offAny(onAny) };
+}
