@@ -26,7 +26,8 @@ import {
 import { createNodeFileStore } from './drivers/node/storage';
 import type { FileStore } from './drivers/storage';
 import { createApiHandler } from './lib/api';
-import { createWriter, readLastRow } from './lib/log-files';
+import { createDayEnergy } from './lib/day-energy';
+import { createWriter, readFirstRow, readLastRow } from './lib/log-files';
 import { createQueueData } from './lib/log-intake';
 import type { Logger } from './lib/logger';
 import { createMeterState, restoreMeterState, type MeterState } from './lib/meter';
@@ -54,23 +55,36 @@ export interface Host {
   stop(): Promise<void>;
 }
 
-/** Continue the reset-safe total from the last logged row, if any. */
-function restoreMeter(store: FileStore, log: Logger): MeterState {
+interface Restored {
+  meter: MeterState;
+  /** The total at the first row of the last logged day. */
+  dayStart: { day: string; startWh: number } | undefined;
+}
+
+/** Continue the reset-safe total and today's energy from the log, if any. */
+function restoreFromLog(store: FileStore, log: Logger): Restored {
   try {
     store.mount();
     const row = readLastRow(store);
     if (row && row.total_Wh !== null && row.plug_total_Wh !== null) {
+      const day = row.ts.slice(0, 10);
+      const first = readFirstRow(store, day);
+      const startWh = first && first.total_Wh !== null ? first.total_Wh : row.total_Wh;
       log.info('energy total restored from log', {
         totalWh: row.total_Wh,
         plugTotalWh: row.plug_total_Wh,
+        dayStartWh: startWh,
         at: row.ts,
       });
-      return restoreMeterState(row.total_Wh, row.plug_total_Wh, row.segment || 0);
+      return {
+        meter: restoreMeterState(row.total_Wh, row.plug_total_Wh, row.segment || 0),
+        dayStart: { day, startWh },
+      };
     }
   } catch (err) {
     log.warn('could not read the log to restore the total', { error: (err as Error).message });
   }
-  return createMeterState();
+  return { meter: createMeterState(), dayStart: undefined };
 }
 
 async function startPlugTarget(config: Config, log: Logger): Promise<{ url: string; sim: Simulator | null }> {
@@ -112,7 +126,9 @@ export async function startHost(o: HostOptions): Promise<Host> {
 
   const plug = await startPlugTarget(config, log);
   const stamper = createTimeStamper(bus, timers);
-  const status = createStatusStore({ bus, timers });
+  const restored = restoreFromLog(store, log);
+  const dayStart = restored.dayStart;
+  const status = createStatusStore({ bus, timers, dayStart });
   const sse = createSseHub({ bus, timers, log: log.child('sse'), snapshot: status.snapshot });
   const webRoot = o.webRoot || path.resolve(import.meta.dirname, '..', 'pwa');
   const handler = createApiHandler({
@@ -138,7 +154,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
   );
   actors.push(runMachine('wifi', wifiMachine, { bus, log: log.child('wifi'), timers, network: createNodeNetwork(), refreshMs: 30000 }, run));
   actors.push(runMachine('led', ledMachine, { bus, log: log.child('led'), driver: createMemoryLed() }, run));
-  actors.push(runMachine('display', displayMachine, { bus, log: log.child('display'), timers, driver: createMemoryDisplay(), refreshMs: 1000, retryMs: 10000 }, run));
+  actors.push(runMachine('display', displayMachine, { bus, log: log.child('display'), timers, driver: createMemoryDisplay(), refreshMs: 1000, retryMs: 10000, day: createDayEnergy(dayStart ? dayStart.day : null, dayStart ? dayStart.startWh : null) }, run));
   actors.push(
     runMachine('logQueue', logQueueMachine, {
       bus,
@@ -171,7 +187,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
       log: log.child('shelly'),
       client,
       timers,
-      session: createPollSession(restoreMeter(store, log)),
+      session: createPollSession(restored.meter),
       stamp: stamper.stamp,
       pollIntervalMs: config.pollIntervalMs,
       timeSyncMs: 60000,

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { startSimulator } from '../sim';
 import { COLUMNS } from '../firmware/lib/log-format';
 import {
+  getJson,
   readCsv,
   sleep,
   startLogger,
@@ -63,6 +64,8 @@ test('crash kill -9 leaves files that parse', async () => {
     throw err;
   });
   await sleep(1500);
+  const status = await getJson(last.url + '/api/status');
+  assert.ok(status.energyToday.wh > 1, 'energy today continues: ' + status.energyToday.wh);
   last.child.kill('SIGTERM');
   assert.is(await last.exited, '0');
   assert.match(last.output(), /torn line set aside/);

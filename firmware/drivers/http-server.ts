@@ -14,9 +14,15 @@ export interface ServerRequest {
 
 export interface ServerResponse {
   writeHead(status: number, headers: Record<string, string>): void;
-  /** Returns false when the socket buffer is full; wait for `onDrain`. */
-  write(chunk: string): boolean;
-  end(chunk?: string): void;
+  /**
+   * Returns false when the socket buffer is full; wait for `onDrain`.
+   * Strings are sent as UTF-8 on Node and as bytes on Espruino, whose
+   * strings are byte strings; binary files go as a Uint8Array.
+   */
+  write(chunk: string | Uint8Array): boolean;
+  end(chunk?: string | Uint8Array): void;
+  /** Drop the connection without finishing the response, where supported. */
+  destroy?(): void;
   onClose(listener: () => void): void;
   onDrain(listener: () => void): void;
 }

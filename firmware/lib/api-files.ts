@@ -114,7 +114,7 @@ export function streamText(res: ServerResponse, text: string): void {
 export function serveStatic(
   res: ServerResponse,
   rawPath: string,
-  readStatic: (path: string) => string | null,
+  readStatic: (path: string) => string | Uint8Array | null,
 ): void {
   const resolved = resolveStaticPath(rawPath);
   if (!resolved.ok) {
@@ -126,14 +126,13 @@ export function serveStatic(
     sendFailure(res, { status: 404, message: 'not found: ' + rawPath });
     return;
   }
-  // NOTE: the driver writes strings as text (UTF-8 on Node), so PNG and ICO
-  // files arrive intact only where strings are bytes, as on Espruino.
   res.writeHead(200, {
     'Content-Type': MIME_TYPES[extensionOf(resolved.value)],
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
   });
-  streamText(res, text);
+  if (typeof text === 'string') streamText(res, text);
+  else res.end(text);
 }
 
 function storageFailure(err: unknown): Failure {

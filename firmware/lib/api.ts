@@ -47,7 +47,7 @@ export interface ApiOptions {
   };
   sse: { handle(req: ServerRequest, res: ServerResponse): void };
   /** A file of the web root as text, or null when it does not exist. */
-  readStatic: (path: string) => string | null;
+  readStatic: (path: string) => string | Uint8Array | null;
   /** Bearer token for POST requests. Null or '' turns the check off. */
   apiToken?: string | null;
   /** Maximum history range in days. */

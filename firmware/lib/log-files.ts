@@ -139,6 +139,17 @@ export function readLastRow(store: FileStore): LogRow | null {
   return null;
 }
 
+/** The first row with a total in the JSONL file of `day`, or null. */
+export function readFirstRow(store: FileStore, day: string): LogRow | null {
+  const head = store.readRange(logPaths(day).jsonl, 0, TAIL_BYTES) || '';
+  const lines = head.split('\n');
+  for (let i = 0; i < lines.length - 1; i++) {
+    const row = parseRow(lines[i]);
+    if (row && row.total_Wh !== null) return row;
+  }
+  return null;
+}
+
 function parseRow(line: string): LogRow | null {
   if (!line) return null;
   try {

@@ -21,6 +21,10 @@ export interface FakeResponse extends ServerResponse {
   text(): string;
 }
 
+function asText(chunk: string | Uint8Array): string {
+  return typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+}
+
 export function createFakeResponse(): FakeResponse {
   const closeListeners: (() => void)[] = [];
   const drainListeners: (() => void)[] = [];
@@ -46,12 +50,12 @@ export function createFakeResponse(): FakeResponse {
     },
     write(chunk) {
       if (res.ended || res.destroyed) throw new Error('write after end');
-      res.chunks.push(chunk);
+      res.chunks.push(asText(chunk));
       return res.writable;
     },
     end(chunk) {
       if (res.ended) throw new Error('end called twice');
-      if (chunk !== undefined) res.chunks.push(chunk);
+      if (chunk !== undefined) res.chunks.push(asText(chunk));
       res.ended = true;
       close();
     },
