@@ -7,8 +7,8 @@
  * `browser` (a time posted by the web app) and `fallback`
  * (2026-01-01T00:00:00Z at start). A lower source never replaces a higher
  * one that is still valid. The plug's clock has 1 s resolution, so its
- * offset is only corrected when it is off by more than `plugToleranceMs`;
- * that keeps row timestamps from stepping back and forth.
+ * offset is only corrected when it is off by more than `plugToleranceMs`.
+ * This keeps row timestamps from stepping back and forth.
  */
 import { assign, fromCallback, setup } from 'xstate';
 import type { Bus } from '../bus/bus';
@@ -54,7 +54,10 @@ function announce(ctx: Context, source: TimeSource): void {
 function plugOffset(ctx: Context, unixtime: number): number {
   const fresh = unixtime * 1000 - ctx.deps.timers.now();
   const current = ctx.plugOffsetMs;
-  if (current !== null && Math.abs(fresh - current) <= ctx.deps.plugToleranceMs) {
+  if (
+    current !== null &&
+    Math.abs(fresh - current) <= ctx.deps.plugToleranceMs
+  ) {
     return current;
   }
   return fresh;
@@ -90,17 +93,22 @@ export const clockMachine = setup({
     isSynced: (_, synced: boolean) => synced,
     isValidTime: (_, t: number | null) => t !== null && t > MIN_UNIXTIME,
     movesPlugOffset: ({ context }, t: number | null) =>
-      t !== null && t > MIN_UNIXTIME && plugOffset(context, t) !== context.offsetMs,
+      t !== null &&
+      t > MIN_UNIXTIME &&
+      plugOffset(context, t) !== context.offsetMs,
     hasPlugTime: ({ context }) => context.plugOffsetMs !== null,
     hasBrowserTime: ({ context }) => context.browserOffsetMs !== null,
   },
   actions: {
     storePlug: assign({
       plugOffsetMs: ({ context }, t: number | null) =>
-        t !== null && t > MIN_UNIXTIME ? plugOffset(context, t) : context.plugOffsetMs,
+        t !== null && t > MIN_UNIXTIME
+          ? plugOffset(context, t)
+          : context.plugOffsetMs,
     }),
     storeBrowser: assign({
-      browserOffsetMs: ({ context }, unixMs: number) => unixMs - context.deps.timers.now(),
+      browserOffsetMs: ({ context }, unixMs: number) =>
+        unixMs - context.deps.timers.now(),
     }),
     use: assign({
       offsetMs: ({ context }, source: TimeSource) => {
@@ -111,7 +119,10 @@ export const clockMachine = setup({
       },
     }),
     announce: ({ context }, source: TimeSource) => {
-      context.deps.log.info('time source', { source, offsetMs: context.offsetMs });
+      context.deps.log.info('time source', {
+        source,
+        offsetMs: context.offsetMs,
+      });
       announce(context, source);
     },
     announceQuietly: ({ context }) => announce(context, 'plug'),
@@ -130,7 +141,10 @@ export const clockMachine = setup({
   invoke: { src: 'sources', input: ({ context }) => context.deps },
   initial: 'fallback',
   on: {
-    NTP: { guard: { type: 'isSynced', params: ({ event }) => event.synced }, target: '.ntp' },
+    NTP: {
+      guard: { type: 'isSynced', params: ({ event }) => event.synced },
+      target: '.ntp',
+    },
     PLUG_TIME: {
       guard: { type: 'isValidTime', params: ({ event }) => event.unixtime },
       actions: { type: 'storePlug', params: ({ event }) => event.unixtime },
@@ -159,7 +173,9 @@ export const clockMachine = setup({
           guard: { type: 'isSynced', params: ({ event }) => !event.synced },
           target: 'choose',
         },
-        PLUG_TIME: { actions: { type: 'storePlug', params: ({ event }) => event.unixtime } },
+        PLUG_TIME: {
+          actions: { type: 'storePlug', params: ({ event }) => event.unixtime },
+        },
         BROWSER_TIME: {
           actions: [
             { type: 'storeBrowser', params: ({ event }) => event.unixMs },
@@ -175,7 +191,10 @@ export const clockMachine = setup({
       ],
       on: {
         PLUG_TIME: {
-          guard: { type: 'movesPlugOffset', params: ({ event }) => event.unixtime },
+          guard: {
+            type: 'movesPlugOffset',
+            params: ({ event }) => event.unixtime,
+          },
           actions: [
             { type: 'storePlug', params: ({ event }) => event.unixtime },
             { type: 'use', params: 'plug' },

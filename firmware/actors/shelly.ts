@@ -4,7 +4,7 @@
  *
  * - `connecting`: `GET /shelly`; success goes `online`, failure `waiting`.
  * - `online`: a poller runs one request at a time every `pollIntervalMs`,
- *   asks `Sys.GetStatus` for the plug's clock every `timeSyncMs`, and emits
+ *   calls `Sys.GetStatus` for the plug's clock every `timeSyncMs`, and emits
  *   each reading on the bus without an XState event. Relay commands join the
  *   same queue, so only one request is ever in flight. The first failed poll
  *   leaves `online`.
@@ -65,7 +65,11 @@ function backoffMs(ctx: Context): number {
   return delay;
 }
 
-function announce(ctx: Context, link: PlugLink, retryInMs: number | null): void {
+function announce(
+  ctx: Context,
+  link: PlugLink,
+  retryInMs: number | null,
+): void {
   ctx.deps.bus.emit('shelly.linkChanged', {
     link,
     failures: ctx.failures,
@@ -81,15 +85,20 @@ export const shellyMachine = setup({
       return input.client.deviceInfo();
     }),
     poller: fromCallback<Event, ShellyDeps>(({ input, sendBack, receive }) => {
-      const poller = createPoller(input, (error) => sendBack({ type: 'POLL_FAILED', error }));
+      const poller = createPoller(input, (error) =>
+        sendBack({ type: 'POLL_FAILED', error }),
+      );
       receive((event) => {
         if (event.type === 'SET_OUTPUT') poller.setOutput(event.on);
       });
       return () => poller.stop();
     }),
-    probe: fromPromise(async ({ input }: { input: ShellyDeps }) => pollOnce(input)),
+    probe: fromPromise(async ({ input }: { input: ShellyDeps }) =>
+      pollOnce(input),
+    ),
     commands: fromCallback<Event, Bus>(({ input, sendBack }) => {
-      const onSet = (cmd: { on: boolean }) => sendBack({ type: 'SET_OUTPUT', on: cmd.on });
+      const onSet = (cmd: { on: boolean }) =>
+        sendBack({ type: 'SET_OUTPUT', on: cmd.on });
       input.on('shelly.setOutput', onSet);
       return () => input.off('shelly.setOutput', onSet);
     }),
@@ -122,13 +131,20 @@ export const shellyMachine = setup({
     announceRetry: ({ context }) => {
       const delay = backoffMs(context);
       const unreachable = context.failures >= context.deps.unreachableAfter;
-      const fields = { failures: context.failures, retryInMs: delay, error: context.lastError };
-      if (unreachable) context.deps.log.warn('plug unreachable, retrying', fields);
+      const fields = {
+        failures: context.failures,
+        retryInMs: delay,
+        error: context.lastError,
+      };
+      if (unreachable)
+        context.deps.log.warn('plug unreachable, retrying', fields);
       else context.deps.log.info('poll failed, retrying', fields);
       announce(context, unreachable ? 'unreachable' : 'retrying', delay);
     },
     rejectCommand: ({ context }, params: { on: boolean }) => {
-      const message = 'plug is not reachable; relay not switched to ' + (params.on ? 'on' : 'off');
+      const message =
+        'plug is not reachable; relay not switched to ' +
+        (params.on ? 'on' : 'off');
       context.deps.log.warn('relay command rejected', { on: params.on });
       context.deps.bus.emit('shelly.commandFailed', {
         method: 'Switch.Set',
@@ -153,20 +169,32 @@ export const shellyMachine = setup({
         input: ({ context }) => context.deps,
         onDone: {
           target: 'online',
-          actions: { type: 'announceDevice', params: ({ event }) => event.output },
+          actions: {
+            type: 'announceDevice',
+            params: ({ event }) => event.output,
+          },
         },
         onError: {
           target: 'waiting',
-          actions: { type: 'recordFailure', params: ({ event }) => toFailure(event.error) },
+          actions: {
+            type: 'recordFailure',
+            params: ({ event }) => toFailure(event.error),
+          },
         },
       },
       on: {
-        SET_OUTPUT: { actions: { type: 'rejectCommand', params: ({ event }) => event } },
+        SET_OUTPUT: {
+          actions: { type: 'rejectCommand', params: ({ event }) => event },
+        },
       },
     },
     online: {
       entry: ['clearFailures', 'announceOnline'],
-      invoke: { id: 'poller', src: 'poller', input: ({ context }) => context.deps },
+      invoke: {
+        id: 'poller',
+        src: 'poller',
+        input: ({ context }) => context.deps,
+      },
       on: {
         POLL_FAILED: {
           target: 'waiting',
@@ -182,7 +210,9 @@ export const shellyMachine = setup({
       entry: 'announceRetry',
       after: { backoff: 'probing' },
       on: {
-        SET_OUTPUT: { actions: { type: 'rejectCommand', params: ({ event }) => event } },
+        SET_OUTPUT: {
+          actions: { type: 'rejectCommand', params: ({ event }) => event },
+        },
       },
     },
     probing: {
@@ -192,11 +222,16 @@ export const shellyMachine = setup({
         onDone: 'online',
         onError: {
           target: 'waiting',
-          actions: { type: 'recordFailure', params: ({ event }) => toFailure(event.error) },
+          actions: {
+            type: 'recordFailure',
+            params: ({ event }) => toFailure(event.error),
+          },
         },
       },
       on: {
-        SET_OUTPUT: { actions: { type: 'rejectCommand', params: ({ event }) => event } },
+        SET_OUTPUT: {
+          actions: { type: 'rejectCommand', params: ({ event }) => event },
+        },
       },
     },
   },

@@ -5,7 +5,7 @@
  * every event to the browser over Server-Sent Events.
  */
 
-/** Where the timestamp of a row came from, most trusted first. */
+/** Source of a row's timestamp, most trusted first. */
 export type TimeSource = 'ntp' | 'plug' | 'browser' | 'fallback';
 
 export type LogStatus = 'off' | 'idle' | 'writing' | 'ok' | 'error';

@@ -39,10 +39,15 @@ function pad(left: string, right: string): string {
 export function renderFrame(f: FrameInput): string[] {
   const r = f.reading;
   const power = r && r.powerW !== null ? r.powerW.toFixed(1) + ' W' : '-- W';
-  const relay = r && r.output !== null ? (r.output ? 'ON' : 'OFF') : '?';
-  const time = f.clock ? new Date(f.nowMs + f.clock.offsetMs).toISOString() : '';
+  let relay = '?';
+  if (r && r.output !== null) relay = r.output ? 'ON' : 'OFF';
+  const time = f.clock
+    ? new Date(f.nowMs + f.clock.offsetMs).toISOString()
+    : '';
   const log = f.log;
-  const sd = log ? 'SD ' + log.status + ' q' + log.queueLength + ' d' + log.dropped : 'SD --';
+  const sd = log
+    ? 'SD ' + log.status + ' q' + log.queueLength + ' d' + log.dropped
+    : 'SD --';
 
   const lines = [
     pad(power, relay),

@@ -7,9 +7,16 @@
  */
 import type { FileStore } from '../drivers/storage';
 import type { Logger } from './logger';
-import { CSV_HEADER, csvLine, dayOf, jsonLine, logPaths, type LogRow } from './log-format';
+import {
+  CSV_HEADER,
+  csvLine,
+  dayOf,
+  jsonLine,
+  logPaths,
+  type LogRow,
+} from './log-format';
 
-/** Longer than any row, so the tail always holds the last newline. */
+/** Longer than any row, so the tail always contains the last newline. */
 const TAIL_BYTES = 4096;
 
 export interface PendingRow {
@@ -21,7 +28,11 @@ export interface PendingRow {
 }
 
 /** Cut a torn last line off `path`; returns the bytes set aside. */
-export function repairTail(store: FileStore, path: string, log: Logger): number {
+export function repairTail(
+  store: FileStore,
+  path: string,
+  log: Logger,
+): number {
   const size = store.size(path);
   if (size <= 0) return 0;
   const tail = store.readTail(path, TAIL_BYTES) || '';
@@ -37,7 +48,11 @@ export function repairTail(store: FileStore, path: string, log: Logger): number 
   const tornBytes = byteLength(torn);
   store.append(path + '.torn', torn.endsWith('\n') ? torn : torn + '\n');
   store.truncate(path, size - tornBytes);
-  log.warn('torn line set aside', { file: path, bytes: tornBytes, to: path + '.torn' });
+  log.warn('torn line set aside', {
+    file: path,
+    bytes: tornBytes,
+    to: path + '.torn',
+  });
   return tornBytes;
 }
 
@@ -122,7 +137,7 @@ export function createWriter(store: FileStore, log: Logger): Writer {
   };
 }
 
-/** The last row of the newest JSONL file, to continue the energy total. */
+/** Read the last row of the newest JSONL file, to continue the energy total. */
 export function readLastRow(store: FileStore): LogRow | null {
   const files = store
     .list('logs')
@@ -133,13 +148,14 @@ export function readLastRow(store: FileStore): LogRow | null {
     const lines = tail.split('\n');
     for (let j = lines.length - 1; j >= 0; j--) {
       const row = parseRow(lines[j]);
-      if (row && row.total_Wh !== null && row.plug_total_Wh !== null) return row;
+      if (row && row.total_Wh !== null && row.plug_total_Wh !== null)
+        return row;
     }
   }
   return null;
 }
 
-/** The first row with a total in the JSONL file of `day`, or null. */
+/** Read the first row with a total in the JSONL file of `day`, or null. */
 export function readFirstRow(store: FileStore, day: string): LogRow | null {
   const head = store.readRange(logPaths(day).jsonl, 0, TAIL_BYTES) || '';
   const lines = head.split('\n');

@@ -1,6 +1,6 @@
 /**
  * The log queue's data side: a bounded queue of rows fed from the bus. It
- * holds at most `maxQueue` rows; when full, the oldest row is dropped and
+ * keeps at most `maxQueue` rows; when full, the oldest row is dropped and
  * counted, and a `dropped` row in its place says how many rows were lost
  * over which span. That marker is not counted against `maxQueue` and is
  * updated in place while it is unwritten. A row leaves the queue only after
@@ -58,13 +58,27 @@ function dropOldest(data: LogQueueData): void {
     return;
   }
   const ts = Date.parse(old.row.ts);
-  const row = noteRow(ts, old.row.time_source, 'dropped', dropNote(1, old.row.ts, old.row.ts));
-  const marker = { row, csvDone: false, jsonlDone: false, drop: { count: 1, firstTs: old.row.ts } };
+  const row = noteRow(
+    ts,
+    old.row.time_source,
+    'dropped',
+    dropNote(1, old.row.ts, old.row.ts),
+  );
+  const marker = {
+    row,
+    csvDone: false,
+    jsonlDone: false,
+    drop: { count: 1, firstTs: old.row.ts },
+  };
   data.pending.splice(markerFirst ? 1 : 0, 0, marker);
 }
 
 /** Add a row, dropping the oldest when full; returns true when it dropped. */
-export function enqueue(data: LogQueueData, row: LogRow, maxQueue: number): boolean {
+export function enqueue(
+  data: LogQueueData,
+  row: LogRow,
+  maxQueue: number,
+): boolean {
   const markers = data.pending.filter((p) => !!p.drop).length;
   const full = data.pending.length - markers >= maxQueue;
   if (full) dropOldest(data);
@@ -93,7 +107,9 @@ export function startIntake(o: IntakeOptions): () => void {
   function push(row: LogRow): void {
     if (!o.data.enabled) return;
     if (enqueue(o.data, row, o.maxQueue)) {
-      o.log.warn('log queue full, oldest row dropped', { dropped: o.data.dropped });
+      o.log.warn('log queue full, oldest row dropped', {
+        dropped: o.data.dropped,
+      });
       o.onDrop();
     }
     if (flushTimer === null) {

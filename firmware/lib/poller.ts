@@ -15,11 +15,16 @@ export interface Poller {
 /** Poll `Switch.GetStatus` once and emit the reading. */
 export async function pollOnce(deps: ShellyDeps): Promise<void> {
   const raw = await deps.client.call('Switch.GetStatus', { id: 0 });
-  const reading = buildReading(deps.session, raw, deps.timers.now(), deps.stamp());
+  const reading = buildReading(
+    deps.session,
+    raw,
+    deps.timers.now(),
+    deps.stamp(),
+  );
   deps.bus.emit('shelly.readingReceived', reading);
 }
 
-/** Read the plug's clock; a failure here is logged, the next poll tells. */
+/** Read the plug's clock. A failure is only logged, because the next poll reports it. */
 async function syncTime(deps: ShellyDeps): Promise<void> {
   let sys: { unixtime?: unknown } | null;
   try {
@@ -44,7 +49,11 @@ async function switchRelay(deps: ShellyDeps, on: boolean): Promise<void> {
     deps.bus.emit('shelly.outputSet', { on, wasOn });
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    deps.log.warn('relay command failed', { on, code: e.code, error: e.message });
+    deps.log.warn('relay command failed', {
+      on,
+      code: e.code,
+      error: e.message,
+    });
     deps.bus.emit('shelly.commandFailed', {
       method: 'Switch.Set',
       code: e.code || 'error',

@@ -1,7 +1,7 @@
 /**
  * RPC client for a Shelly Gen2 plug over its local HTTP API. Calls go as
  * full JSON-RPC frames to `POST /rpc`. When the plug has a password, the
- * first 401 carries a SHA-256 digest challenge; the client answers it,
+ * first 401 carries a SHA-256 digest challenge. The client replies to it,
  * keeps the nonce and counts `nc` up for the following calls, and retries
  * once with a fresh challenge when the nonce is stale. A second 401 means a
  * wrong password and fails with code `auth`.
@@ -51,7 +51,10 @@ function parseJson(res: HttpResponse, what: string): unknown {
   try {
     return JSON.parse(res.body);
   } catch {
-    throw new ShellyError('malformed', what + ' reply is not JSON (HTTP ' + res.status + ')');
+    throw new ShellyError(
+      'malformed',
+      what + ' reply is not JSON (HTTP ' + res.status + ')',
+    );
   }
 }
 
@@ -78,7 +81,9 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
   }
 
   async function post(uri: string, body: string): Promise<HttpResponse> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+    };
     Object.assign(headers, authHeader(uri));
     return opts.http.request({
       method: 'POST',
@@ -98,7 +103,7 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
     return true;
   }
 
-  /** Post a frame, answering one challenge and then one stale nonce. */
+  /** Post a frame, retrying after one challenge and then one stale nonce. */
   async function send(body: string): Promise<HttpResponse> {
     let res = await post('/rpc', body);
     if (res.status === 401 && takeChallenge(res)) {
@@ -110,26 +115,41 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
     return res;
   }
 
-  async function call(method: string, params: Record<string, unknown>): Promise<unknown> {
+  async function call(
+    method: string,
+    params: Record<string, unknown>,
+  ): Promise<unknown> {
     const id = nextId++;
     const body = JSON.stringify({ id, src: 'logger', method, params });
     const res = await send(body);
     if (res.status === 401) {
-      const why = opts.password === null ? 'the plug needs a password' : 'wrong plug password';
+      const why =
+        opts.password === null
+          ? 'the plug needs a password'
+          : 'wrong plug password';
       throw new ShellyError('auth', method + ' rejected: ' + why, 401);
     }
-    if (res.status === 429) throw new ShellyError('http429', method + ' throttled (HTTP 429)');
+    if (res.status === 429)
+      throw new ShellyError('http429', method + ' throttled (HTTP 429)');
     if (res.status !== 200) {
       throw new ShellyError('http', method + ' failed with HTTP ' + res.status);
     }
     const frame = parseJson(res, method) as Record<string, unknown> | null;
     if (!frame || typeof frame !== 'object') {
-      throw new ShellyError('malformed', method + ' reply is not a JSON-RPC frame');
+      throw new ShellyError(
+        'malformed',
+        method + ' reply is not a JSON-RPC frame',
+      );
     }
-    const error = frame.error as { code?: number; message?: string } | undefined;
+    const error = frame.error as
+      { code?: number; message?: string } | undefined;
     if (error) {
       const code = typeof error.code === 'number' ? error.code : null;
-      throw new ShellyError('rpc', method + ' error ' + code + ': ' + (error.message || ''), code);
+      throw new ShellyError(
+        'rpc',
+        method + ' error ' + code + ': ' + (error.message || ''),
+        code,
+      );
     }
     return frame.result;
   }
@@ -140,8 +160,13 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
       url: opts.baseUrl + '/shelly',
       timeoutMs: opts.timeoutMs,
     });
-    if (res.status === 429) throw new ShellyError('http429', 'GET /shelly throttled (HTTP 429)');
-    if (res.status !== 200) throw new ShellyError('http', 'GET /shelly failed with HTTP ' + res.status);
+    if (res.status === 429)
+      throw new ShellyError('http429', 'GET /shelly throttled (HTTP 429)');
+    if (res.status !== 200)
+      throw new ShellyError(
+        'http',
+        'GET /shelly failed with HTTP ' + res.status,
+      );
     const info = parseJson(res, 'GET /shelly');
     if (!info || typeof info !== 'object') {
       throw new ShellyError('malformed', 'GET /shelly reply is not an object');
