@@ -46,7 +46,9 @@ test('crash kill -9 leaves files that parse', async () => {
   const delays = [1700, 2300, 2900];
   for (const delay of delays) {
     const logger = await startLogger(config);
-    await waitFor('rows', () => (logFiles(dir, '.csv').length > 0 ? true : undefined));
+    await waitFor('rows', () =>
+      logFiles(dir, '.csv').length > 0 ? true : undefined,
+    );
     await sleep(delay);
     logger.child.kill('SIGKILL');
     assert.is(await logger.exited, 'SIGKILL');
@@ -59,17 +61,25 @@ test('crash kill -9 leaves files that parse', async () => {
   fs.appendFileSync(jsonlFile, '{"ts":"2026-01-01T00:00:00.000Z","ti');
 
   const last = await startLogger(config);
-  await waitFor('repair', () => (fs.existsSync(csvFile + '.torn') ? true : undefined)).catch((err) => {
+  await waitFor('repair', () =>
+    fs.existsSync(csvFile + '.torn') ? true : undefined,
+  ).catch((err) => {
     console.log(last.output());
     throw err;
   });
   await sleep(1500);
   const status = await getJson(last.url + '/api/status');
-  assert.ok(status.energyToday.wh > 1, 'energy today continues: ' + status.energyToday.wh);
+  assert.ok(
+    status.energyToday.wh > 1,
+    'energy today continues: ' + status.energyToday.wh,
+  );
   last.child.kill('SIGTERM');
   assert.is(await last.exited, '0');
   assert.match(last.output(), /torn line set aside/);
-  assert.is(fs.readFileSync(csvFile + '.torn', 'utf8'), '2026-01-01T00:00:00.000Z,ntp,read\n');
+  assert.is(
+    fs.readFileSync(csvFile + '.torn', 'utf8'),
+    '2026-01-01T00:00:00.000Z,ntp,read\n',
+  );
   assert.ok(fs.existsSync(jsonlFile + '.torn'));
 
   for (const file of logFiles(dir, '.csv')) {
@@ -85,7 +95,10 @@ test('crash kill -9 leaves files that parse', async () => {
   }
   const restarts = readings.filter((r) => r.seq === 1).length;
   assert.is(restarts, delays.length + 1);
-  assert.ok(totals[totals.length - 1] > 0.5, 'energy accumulated across restarts');
+  assert.ok(
+    totals[totals.length - 1] > 0.5,
+    'energy accumulated across restarts',
+  );
 
   await sim.stop();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,10 @@ let simPort: number;
 
 function csvFile(): string {
   const logs = path.join(dir, 'sd', 'logs');
-  const csv = fs.readdirSync(logs).filter((f) => f.endsWith('.csv')).sort();
+  const csv = fs
+    .readdirSync(logs)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   return path.join(logs, csv[csv.length - 1]);
 }
 
@@ -67,8 +70,13 @@ test('e2e readings arrive through digest auth', async () => {
 
 test('e2e SSE streams readings with ids', async () => {
   const controller = new AbortController();
-  const res = await fetch(logger.url + '/events', { signal: controller.signal });
-  assert.is(res.headers.get('content-type')?.startsWith('text/event-stream'), true);
+  const res = await fetch(logger.url + '/events', {
+    signal: controller.signal,
+  });
+  assert.is(
+    res.headers.get('content-type')?.startsWith('text/event-stream'),
+    true,
+  );
   const reader = res.body!.getReader();
   let text = '';
   const decoder = new TextDecoder();
@@ -78,7 +86,9 @@ test('e2e SSE streams readings with ids', async () => {
     return text.includes('event: shelly.readingReceived') ? true : undefined;
   });
   controller.abort();
-  const block = text.split('\n\n').find((b) => b.includes('event: shelly.readingReceived'))!;
+  const block = text
+    .split('\n\n')
+    .find((b) => b.includes('event: shelly.readingReceived'))!;
   assert.match(block, /^id: \d+/m);
   const data = JSON.parse(/^data: (.*)$/m.exec(block)![1]);
   assert.type(data.seq, 'number');
@@ -88,14 +98,18 @@ test('e2e relay switches the simulated plug', async () => {
   assert.is(sim.state().output, true);
   const res = await postJson(logger.url + '/api/plug', { on: false });
   assert.is(res.status, 202);
-  await waitFor('relay off', () => (sim.state().output === false ? true : undefined));
+  await waitFor('relay off', () =>
+    sim.state().output === false ? true : undefined,
+  );
   const s = await waitFor('relay off reading', async () => {
     const body = await status();
     return body.plug.output === false ? body : undefined;
   });
   assert.is(s.plug.output, false);
   await postJson(logger.url + '/api/plug', { on: true });
-  await waitFor('relay on', () => (sim.state().output === true ? true : undefined));
+  await waitFor('relay on', () =>
+    sim.state().output === true ? true : undefined,
+  );
 });
 
 test('e2e CSV rows are on disk', async () => {
@@ -126,16 +140,25 @@ test('e2e plug outage shows unreachable and a gap', async () => {
     throw err;
   });
   assert.ok(down.plug.failures >= 3);
-  assert.ok(down.plug.lastError.code === 'network' || down.plug.lastError.code === 'timeout');
+  assert.ok(
+    down.plug.lastError.code === 'network' ||
+      down.plug.lastError.code === 'timeout',
+  );
   await waitFor('unreachable row', () =>
-    readCsv(csvFile()).rows.some((r) => r.event === 'unreachable') ? true : undefined,
+    readCsv(csvFile()).rows.some((r) => r.event === 'unreachable')
+      ? true
+      : undefined,
   );
 
   sim = await startSimulator({ password: PASSWORD, seed: 8, port: simPort });
-  await waitFor('online again', async () => {
-    const body = await status();
-    return body.plug.link === 'online' ? true : undefined;
-  }, 20000);
+  await waitFor(
+    'online again',
+    async () => {
+      const body = await status();
+      return body.plug.link === 'online' ? true : undefined;
+    },
+    20000,
+  );
   const rows = await waitFor('gap row', () => {
     const all = readCsv(csvFile()).rows;
     return all.some((r) => r.gap_s !== '') ? all : undefined;
@@ -144,8 +167,11 @@ test('e2e plug outage shows unreachable and a gap', async () => {
   const resumed = rows.findIndex((r) => r.gap_s !== '');
   assert.ok(resumed > outage, 'logging resumed after the outage');
   assert.ok(Number(rows[resumed].gap_s) >= 2);
-  const totals = rows.filter((r) => r.total_Wh !== '').map((r) => Number(r.total_Wh));
-  for (let i = 1; i < totals.length; i++) assert.ok(totals[i] >= totals[i - 1], 'total never goes down');
+  const totals = rows
+    .filter((r) => r.total_Wh !== '')
+    .map((r) => Number(r.total_Wh));
+  for (let i = 1; i < totals.length; i++)
+    assert.ok(totals[i] >= totals[i - 1], 'total never goes down');
 });
 
 test.run();

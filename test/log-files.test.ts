@@ -4,7 +4,11 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createNodeFileStore } from '../firmware/drivers/node/storage';
-import { createWriter, readLastRow, repairTail } from '../firmware/lib/log-files';
+import {
+  createWriter,
+  readLastRow,
+  repairTail,
+} from '../firmware/lib/log-files';
 import { CSV_HEADER, readingRow } from '../firmware/lib/log-format';
 import { createLogger, type LogRecord } from '../firmware/lib/logger';
 import { reading } from './support/log-rig';
@@ -12,10 +16,16 @@ import { reading } from './support/log-rig';
 function tempCard(): { root: string; done: () => void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'logger-card-'));
   fs.mkdirSync(path.join(root, 'logs'));
-  return { root, done: () => fs.rmSync(root, { recursive: true, force: true }) };
+  return {
+    root,
+    done: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
 }
 
-function capture(): { records: LogRecord[]; log: ReturnType<typeof createLogger> } {
+function capture(): {
+  records: LogRecord[];
+  log: ReturnType<typeof createLogger>;
+} {
   const records: LogRecord[] = [];
   return { records, log: createLogger((r) => records.push(r), 'debug') };
 }
@@ -23,13 +33,19 @@ function capture(): { records: LogRecord[]; log: ReturnType<typeof createLogger>
 test('log files repair a torn CSV line', () => {
   const card = tempCard();
   const file = path.join(card.root, 'logs/2026-06-01.csv');
-  fs.writeFileSync(file, CSV_HEADER + 'a,b,c\n' + '2026-06-01T00:00:01.000Z,nt');
+  fs.writeFileSync(
+    file,
+    CSV_HEADER + 'a,b,c\n' + '2026-06-01T00:00:01.000Z,nt',
+  );
   const store = createNodeFileStore(card.root);
   const { records, log } = capture();
   const removed = repairTail(store, 'logs/2026-06-01.csv', log);
   assert.is(removed, 27);
   assert.is(fs.readFileSync(file, 'utf8'), CSV_HEADER + 'a,b,c\n');
-  assert.is(fs.readFileSync(file + '.torn', 'utf8'), '2026-06-01T00:00:01.000Z,nt\n');
+  assert.is(
+    fs.readFileSync(file + '.torn', 'utf8'),
+    '2026-06-01T00:00:01.000Z,nt\n',
+  );
   assert.is(records[0].level, 'warn');
   assert.is(records[0].fields?.file, 'logs/2026-06-01.csv');
   card.done();

@@ -7,7 +7,9 @@ const DAY = '2026-06-01';
 const CSV = 'logs/' + DAY + '.csv';
 const JSONL = 'logs/' + DAY + '.jsonl';
 
-function jsonRows(store: { read(p: string): string | null }): Record<string, unknown>[] {
+function jsonRows(store: {
+  read(p: string): string | null;
+}): Record<string, unknown>[] {
   return (store.read(JSONL) || '')
     .split('\n')
     .filter((l) => l !== '')
@@ -29,7 +31,11 @@ test('log queue writes batches to CSV and JSONL', async () => {
   assert.is(rows.length, 5);
   assert.is(rows[0].length, COLUMNS.length);
   assert.is(rows[0][COLUMNS.indexOf('power_W')], '11');
-  assert.is(rows[0][COLUMNS.indexOf('freq_Hz')], '', 'missing field is an empty cell');
+  assert.is(
+    rows[0][COLUMNS.indexOf('freq_Hz')],
+    '',
+    'missing field is an empty cell',
+  );
   assert.is(rows[0][COLUMNS.indexOf('time_source')], 'ntp');
   assert.is(jsonRows(r.store).length, 5);
   assert.is(jsonRows(r.store)[4].total_Wh, 105);
@@ -83,7 +89,8 @@ test('log queue never writes a row twice after partial failure', async () => {
   let calls = 0;
   r.store.append = (path, text) => {
     calls += 1;
-    if (path.endsWith('.jsonl') && calls < 3) throw new Error('jsonl write failed');
+    if (path.endsWith('.jsonl') && calls < 3)
+      throw new Error('jsonl write failed');
     append(path, text);
   };
   r.emitReading(2);
@@ -127,8 +134,13 @@ test('log queue survives a pulled card', async () => {
   r.store.fail = false;
   await r.timers.advance(5000);
   assert.is(r.state(), 'ok');
-  const seqs = csvRows(r.store, CSV).map((row) => Number(row[COLUMNS.indexOf('seq')]));
-  assert.equal(seqs, Array.from({ length: 20 }, (_, i) => i + 1));
+  const seqs = csvRows(r.store, CSV).map((row) =>
+    Number(row[COLUMNS.indexOf('seq')]),
+  );
+  assert.equal(
+    seqs,
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
   r.actor.stop();
 });
 
@@ -198,8 +210,18 @@ test('log queue writes an unreachable row', async () => {
   await r.timers.advance(0);
   r.emitReading(1);
   const error = { code: 'timeout', message: 'timed out' };
-  r.bus.emit('shelly.linkChanged', { link: 'retrying', failures: 1, retryInMs: 1000, error });
-  r.bus.emit('shelly.linkChanged', { link: 'unreachable', failures: 3, retryInMs: 4000, error });
+  r.bus.emit('shelly.linkChanged', {
+    link: 'retrying',
+    failures: 1,
+    retryInMs: 1000,
+    error,
+  });
+  r.bus.emit('shelly.linkChanged', {
+    link: 'unreachable',
+    failures: 3,
+    retryInMs: 4000,
+    error,
+  });
   await r.timers.advance(1000);
   const rows = jsonRows(r.store);
   assert.is(rows.length, 2);

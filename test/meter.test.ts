@@ -34,7 +34,10 @@ for (const name of Object.keys(SCENARIOS)) {
     let lastSegment = 0;
     for (const step of steps) {
       if (step.intervalWh !== null) {
-        assert.ok(step.intervalWh >= 0, 'interval negative: ' + step.intervalWh);
+        assert.ok(
+          step.intervalWh >= 0,
+          'interval negative: ' + step.intervalWh,
+        );
       }
       if (step.totalWh !== null && lastTotal !== null) {
         assert.ok(step.totalWh >= lastTotal, 'total went down');
@@ -110,7 +113,10 @@ test('meter with real Plus Plug S reply', () => {
   assert.is(first.plugTotalWh, 7258.589);
   assert.is(first.powerW, 2.7);
   assert.is(first.lastMinuteMWh, 34.786);
-  const later = { ...realPlusPlugS, aenergy: { ...realPlusPlugS.aenergy, total: 7258.634 } };
+  const later = {
+    ...realPlusPlugS,
+    aenergy: { ...realPlusPlugS.aenergy, total: 7258.634 },
+  };
   const second = buildReading(session, later, 1000, stamp);
   assert.is(second.intervalWh, 0.045);
   assert.is(second.gapS, null);

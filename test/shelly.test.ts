@@ -4,11 +4,18 @@ import { createActor } from 'xstate';
 import { shellyMachine, type ShellyDeps } from '../firmware/actors/shelly';
 import { createBus } from '../firmware/bus/bus';
 import type { Events } from '../firmware/bus/events';
-import { createFakeTimers, type FakeTimers } from '../firmware/drivers/fake/timers';
+import {
+  createFakeTimers,
+  type FakeTimers,
+} from '../firmware/drivers/fake/timers';
 import { silentLogger } from '../firmware/lib/logger';
 import { createMeterState } from '../firmware/lib/meter';
 import { createPollSession } from '../firmware/lib/poll-session';
-import { createFakeShellyClient, failure, type FakeShellyClient } from './support/fake-shelly-client';
+import {
+  createFakeShellyClient,
+  failure,
+  type FakeShellyClient,
+} from './support/fake-shelly-client';
 
 interface Rig {
   timers: FakeTimers;
@@ -62,7 +69,10 @@ test('shelly polls once per interval when online', async () => {
   await r.timers.advance(0);
   assert.is(state(r), 'online');
   await r.timers.advance(10000);
-  assert.ok(r.readings.length >= 10 && r.readings.length <= 11, 'readings: ' + r.readings.length);
+  assert.ok(
+    r.readings.length >= 10 && r.readings.length <= 11,
+    'readings: ' + r.readings.length,
+  );
   assert.is(r.client.maxInFlight, 1);
   assert.is(r.links.map((l) => l.link).join(','), 'connecting,online');
   r.actor.stop();
@@ -104,7 +114,9 @@ test('shelly back-off is capped', async () => {
   r.client.defaults['Switch.GetStatus'] = failure('network');
   r.actor.start();
   await r.timers.advance(200000);
-  const delays = r.links.map((l) => l.retryInMs).filter((d) => d !== null) as number[];
+  const delays = r.links
+    .map((l) => l.retryInMs)
+    .filter((d) => d !== null) as number[];
   assert.ok(delays.length >= 6);
   assert.is(Math.max(...delays), 30000);
   for (let i = 1; i < delays.length; i++) assert.ok(delays[i] >= delays[i - 1]);
@@ -123,7 +135,9 @@ test('shelly recovers and marks the gap', async () => {
   const gapReadings = r.readings.filter((x) => x.gapS !== null);
   assert.is(gapReadings.length, 1);
   assert.ok((gapReadings[0].gapS as number) > 5);
-  assert.ok(gapReadings[0].intervalWh !== null && gapReadings[0].intervalWh >= 0);
+  assert.ok(
+    gapReadings[0].intervalWh !== null && gapReadings[0].intervalWh >= 0,
+  );
   r.actor.stop();
 });
 

@@ -9,7 +9,11 @@ import { fromCallback, setup } from 'xstate';
 import type { Bus } from '../bus/bus';
 import type { Events } from '../bus/events';
 import type { DisplayDriver, Timers } from '../drivers/platform';
-import { createDayEnergy, stepDayEnergy, type DayEnergy } from '../lib/day-energy';
+import {
+  createDayEnergy,
+  stepDayEnergy,
+  type DayEnergy,
+} from '../lib/day-energy';
 import { renderFrame, type FrameInput } from '../lib/frame';
 import type { Logger } from '../lib/logger';
 
@@ -96,11 +100,18 @@ export const displayMachine = setup({
           try {
             deps.driver.show(lines);
           } catch (err) {
-            sendBack({ type: 'DRIVER_FAILED', message: (err as Error).message });
+            sendBack({
+              type: 'DRIVER_FAILED',
+              message: (err as Error).message,
+            });
             return;
           }
           shown = key;
-          deps.bus.emit('display.frameRendered', { width: 128, height: 64, lines });
+          deps.bus.emit('display.frameRendered', {
+            width: 128,
+            height: 64,
+            lines,
+          });
         }
         timer = deps.timers.setTimeout(draw, deps.refreshMs);
       };

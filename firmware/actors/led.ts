@@ -31,7 +31,8 @@ function healthOf(status: LogStatus): LogHealth {
   return 'on';
 }
 
-type Event = { type: 'LOG'; status: LogHealth } | { type: 'LINK'; link: PlugLink };
+type Event =
+  { type: 'LOG'; status: LogHealth } | { type: 'LINK'; link: PlugLink };
 
 type Rgb = [number, number, number];
 
@@ -97,7 +98,9 @@ export const ledMachine = setup({
       try {
         context.deps.driver.set(rgb);
       } catch (err) {
-        context.deps.log.error('LED write failed', { error: (err as Error).message });
+        context.deps.log.error('LED write failed', {
+          error: (err as Error).message,
+        });
       }
       context.deps.bus.emit('led.colorChanged', { rgb, reason: name });
     },
@@ -112,10 +115,22 @@ export const ledMachine = setup({
     LINK: { actions: { type: 'storeLink', params: ({ event }) => event.link } },
   },
   states: {
-    booting: { entry: { type: 'show', params: 'booting' }, always: leave('booting') },
+    booting: {
+      entry: { type: 'show', params: 'booting' },
+      always: leave('booting'),
+    },
     ok: { entry: { type: 'show', params: 'ok' }, always: leave('ok') },
-    logOff: { entry: { type: 'show', params: 'logOff' }, always: leave('logOff') },
-    plugLost: { entry: { type: 'show', params: 'plugLost' }, always: leave('plugLost') },
-    logError: { entry: { type: 'show', params: 'logError' }, always: leave('logError') },
+    logOff: {
+      entry: { type: 'show', params: 'logOff' },
+      always: leave('logOff'),
+    },
+    plugLost: {
+      entry: { type: 'show', params: 'plugLost' },
+      always: leave('plugLost'),
+    },
+    logError: {
+      entry: { type: 'show', params: 'logError' },
+      always: leave('logError'),
+    },
   },
 });

@@ -77,7 +77,8 @@ function writeQueued(deps: LogQueueDeps): number {
     data.file = deps.writer.write(batch);
   } finally {
     let done = 0;
-    while (done < batch.length && batch[done].csvDone && batch[done].jsonlDone) done++;
+    while (done < batch.length && batch[done].csvDone && batch[done].jsonlDone)
+      done++;
     data.pending.splice(0, done);
     data.written += batch.slice(0, done).filter((p) => !p.drop).length;
   }
@@ -106,11 +107,14 @@ export const logQueueMachine = setup({
       input.store.mkdir('logs');
       input.writer.reset();
     }),
-    write: fromPromise(async ({ input }: { input: LogQueueDeps }) => writeQueued(input)),
+    write: fromPromise(async ({ input }: { input: LogQueueDeps }) =>
+      writeQueued(input),
+    ),
   },
   guards: {
     hasPending: ({ context }) => context.deps.data.pending.length > 0,
-    shouldRemount: ({ context }) => context.failures >= context.deps.remountAfter,
+    shouldRemount: ({ context }) =>
+      context.failures >= context.deps.remountAfter,
   },
   actions: {
     setEnabled: ({ context }, enabled: boolean) => {
@@ -137,7 +141,8 @@ export const logQueueMachine = setup({
       },
     }),
     status: ({ context }, status: LogStatus) => emitStatus(context, status),
-    repeatStatus: ({ context }) => emitStatus(context, context.deps.data.status),
+    repeatStatus: ({ context }) =>
+      emitStatus(context, context.deps.data.status),
   },
   delays: {
     retry: ({ context }) => {
@@ -159,18 +164,27 @@ export const logQueueMachine = setup({
       ],
     },
     off: {
-      entry: [{ type: 'setEnabled', params: false }, { type: 'status', params: 'off' }],
+      entry: [
+        { type: 'setEnabled', params: false },
+        { type: 'status', params: 'off' },
+      ],
       on: { ENABLE: 'mounting' },
     },
     mounting: {
-      entry: [{ type: 'setEnabled', params: true }, { type: 'status', params: 'idle' }],
+      entry: [
+        { type: 'setEnabled', params: true },
+        { type: 'status', params: 'idle' },
+      ],
       invoke: {
         src: 'mount',
         input: ({ context }) => context.deps,
         onDone: { target: 'idle', actions: 'clearError' },
         onError: {
           target: 'retrying',
-          actions: { type: 'recordError', params: ({ event }) => errorText(event.error) },
+          actions: {
+            type: 'recordError',
+            params: ({ event }) => errorText(event.error),
+          },
         },
       },
     },
@@ -187,7 +201,10 @@ export const logQueueMachine = setup({
         onDone: { target: 'ok', actions: 'clearError' },
         onError: {
           target: 'retrying',
-          actions: { type: 'recordError', params: ({ event }) => errorText(event.error) },
+          actions: {
+            type: 'recordError',
+            params: ({ event }) => errorText(event.error),
+          },
         },
       },
     },
@@ -207,14 +224,19 @@ export const logQueueMachine = setup({
     },
     remounting: {
       entry: ({ context }) =>
-        context.deps.log.warn('remounting the card', { failures: context.failures }),
+        context.deps.log.warn('remounting the card', {
+          failures: context.failures,
+        }),
       invoke: {
         src: 'mount',
         input: ({ context }) => context.deps,
         onDone: 'writing',
         onError: {
           target: 'retrying',
-          actions: { type: 'recordError', params: ({ event }) => errorText(event.error) },
+          actions: {
+            type: 'recordError',
+            params: ({ event }) => errorText(event.error),
+          },
         },
       },
     },

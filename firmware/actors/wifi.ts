@@ -36,7 +36,9 @@ export const wifiMachine = setup({
         try {
           ips = input.network.addresses();
         } catch (err) {
-          input.log.error('reading addresses failed', { error: (err as Error).message });
+          input.log.error('reading addresses failed', {
+            error: (err as Error).message,
+          });
         }
         const key = ips.join(',');
         if (key !== last) sendBack({ type: 'ADDRESSES', ips });
@@ -57,10 +59,16 @@ export const wifiMachine = setup({
       try {
         ssid = context.deps.network.ssid();
       } catch (err) {
-        context.deps.log.error('reading the SSID failed', { error: (err as Error).message });
+        context.deps.log.error('reading the SSID failed', {
+          error: (err as Error).message,
+        });
       }
       context.deps.log.info('network ' + state, { ips: context.ips });
-      context.deps.bus.emit('wifi.statusChanged', { state, ips: context.ips, ssid });
+      context.deps.bus.emit('wifi.statusChanged', {
+        state,
+        ips: context.ips,
+        ssid,
+      });
     },
   },
 }).createMachine({

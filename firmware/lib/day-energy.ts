@@ -8,12 +8,19 @@ export interface DayEnergy {
   startWh: number | null;
 }
 
-export function createDayEnergy(day: string | null = null, startWh: number | null = null): DayEnergy {
+export function createDayEnergy(
+  day: string | null = null,
+  startWh: number | null = null,
+): DayEnergy {
   return { day, startWh };
 }
 
 /** Update with a reading's timestamp and total; returns today's Wh or null. */
-export function stepDayEnergy(state: DayEnergy, tsMs: number, totalWh: number | null): number | null {
+export function stepDayEnergy(
+  state: DayEnergy,
+  tsMs: number,
+  totalWh: number | null,
+): number | null {
   const day = new Date(tsMs).toISOString().slice(0, 10);
   if (day !== state.day) {
     state.day = day;

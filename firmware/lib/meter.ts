@@ -43,12 +43,20 @@ function round3(x: number): number {
 }
 
 /** Advance the state with one counter value; mutates and returns a step. */
-export function stepMeter(state: MeterState, counterWh: number | null): MeterStep {
+export function stepMeter(
+  state: MeterState,
+  counterWh: number | null,
+): MeterStep {
   const last = state.lastCounterWh;
 
   if (counterWh === null) {
     const known = last === null ? null : round3(state.offsetWh + last);
-    return { totalWh: known, intervalWh: null, segment: state.segment, reset: false };
+    return {
+      totalWh: known,
+      intervalWh: null,
+      segment: state.segment,
+      reset: false,
+    };
   }
 
   if (last === null) {
@@ -62,7 +70,12 @@ export function stepMeter(state: MeterState, counterWh: number | null): MeterSte
     state.segment += 1;
     state.lastCounterWh = counterWh;
     const totalWh = round3(state.offsetWh + counterWh);
-    return { totalWh, intervalWh: round3(counterWh), segment: state.segment, reset: true };
+    return {
+      totalWh,
+      intervalWh: round3(counterWh),
+      segment: state.segment,
+      reset: true,
+    };
   }
 
   const current = counterWh < last ? last : counterWh;

@@ -19,19 +19,24 @@ export interface SwitchStatus {
 }
 
 export type ParseResult =
-  | { ok: true; value: SwitchStatus }
-  | { ok: false; error: string };
+  { ok: true; value: SwitchStatus } | { ok: false; error: string };
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
 /** Read an optional finite number; throws a message when the type is wrong. */
-function num(obj: Record<string, unknown>, key: string, path: string): number | null {
+function num(
+  obj: Record<string, unknown>,
+  key: string,
+  path: string,
+): number | null {
   const v = obj[key];
   if (v === undefined || v === null) return null;
   if (typeof v !== 'number' || !isFinite(v)) {
-    throw new Error(path + key + ' is not a finite number: ' + JSON.stringify(v));
+    throw new Error(
+      path + key + ' is not a finite number: ' + JSON.stringify(v),
+    );
   }
   return v;
 }
@@ -48,7 +53,8 @@ function readEnergy(raw: Record<string, unknown>, out: SwitchStatus): void {
   const byMinute = energy.by_minute;
   if (Array.isArray(byMinute) && byMinute.length > 0) {
     const first = byMinute[0];
-    out.lastMinuteMWh = typeof first === 'number' && isFinite(first) ? first : null;
+    out.lastMinuteMWh =
+      typeof first === 'number' && isFinite(first) ? first : null;
   }
 }
 
@@ -70,14 +76,16 @@ export function parseSwitchStatus(raw: unknown): ParseResult {
   };
   try {
     if (raw.output !== undefined) {
-      if (typeof raw.output !== 'boolean') throw new Error('output is not a boolean');
+      if (typeof raw.output !== 'boolean')
+        throw new Error('output is not a boolean');
       out.output = raw.output;
     }
     out.powerW = num(raw, 'apower', '');
     out.voltageV = num(raw, 'voltage', '');
     out.currentA = num(raw, 'current', '');
     out.freqHz = num(raw, 'freq', '');
-    if (isObject(raw.temperature)) out.temperatureC = num(raw.temperature, 'tC', 'temperature.');
+    if (isObject(raw.temperature))
+      out.temperatureC = num(raw.temperature, 'tC', 'temperature.');
     readEnergy(raw, out);
     if (Array.isArray(raw.errors)) {
       out.errors = raw.errors.filter((e): e is string => typeof e === 'string');

@@ -4,7 +4,12 @@
  * `restartMs` when it stops with an error, so one failing actor does not
  * take the logger down.
  */
-import { createActor, type AnyActorRef, type AnyStateMachine, type InputFrom } from 'xstate';
+import {
+  createActor,
+  type AnyActorRef,
+  type AnyStateMachine,
+  type InputFrom,
+} from 'xstate';
 import type { Bus } from '../bus/bus';
 import type { Timers } from '../drivers/platform';
 import type { Logger } from './logger';
@@ -36,7 +41,10 @@ export interface RunOptions {
   timers: Timers;
   restartMs?: number;
   /** XState clock for delayed transitions; tests pass a simulated one. */
-  clock?: { setTimeout(fn: (...args: unknown[]) => void, ms: number): unknown; clearTimeout(id: unknown): void };
+  clock?: {
+    setTimeout(fn: (...args: unknown[]) => void, ms: number): unknown;
+    clearTimeout(id: unknown): void;
+  };
 }
 
 export function runMachine<M extends AnyStateMachine>(
@@ -58,7 +66,8 @@ export function runMachine<M extends AnyStateMachine>(
     const options: Parameters<typeof createActor>[1] = {
       input,
       inspect: (ev) => {
-        if (ev.type === '@xstate.event' && ev.actorRef === ref) lastEvent = ev.event.type;
+        if (ev.type === '@xstate.event' && ev.actorRef === ref)
+          lastEvent = ev.event.type;
       },
     };
     // An explicit `clock: undefined` would replace XState's default clock.
@@ -69,7 +78,11 @@ export function runMachine<M extends AnyStateMachine>(
         const next = stateString((snapshot as { value: unknown }).value);
         if (next === state) return;
         state = next;
-        o.bus.emit('machine.transitioned', { machine: name, state, event: lastEvent });
+        o.bus.emit('machine.transitioned', {
+          machine: name,
+          state,
+          event: lastEvent,
+        });
       },
       error: (err) => {
         o.log.error('actor failed, restarting', {
@@ -78,7 +91,11 @@ export function runMachine<M extends AnyStateMachine>(
           restartMs,
         });
         state = 'failed';
-        o.bus.emit('machine.transitioned', { machine: name, state, event: 'error' });
+        o.bus.emit('machine.transitioned', {
+          machine: name,
+          state,
+          event: 'error',
+        });
         if (!stopped) restartTimer = o.timers.setTimeout(start, restartMs);
       },
     });

@@ -17,7 +17,10 @@ export function createTimeStamper(bus: Bus, timers: Timers): TimeStamper {
   let offsetMs = FALLBACK_UNIX_MS - timers.now();
   let source: Stamp['source'] = 'fallback';
 
-  function onStatus(status: { offsetMs: number; source: Stamp['source'] }): void {
+  function onStatus(status: {
+    offsetMs: number;
+    source: Stamp['source'];
+  }): void {
     offsetMs = status.offsetMs;
     source = status.source;
   }

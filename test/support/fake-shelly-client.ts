@@ -2,7 +2,10 @@
  * A scripted ShellyClient: each call takes the next scripted outcome for its
  * method, or the method's default. Records every call in order.
  */
-import { ShellyError, type ShellyClient } from '../../firmware/lib/shelly-client';
+import {
+  ShellyError,
+  type ShellyClient,
+} from '../../firmware/lib/shelly-client';
 import { realPlusPlugS } from '../fixtures/plug-responses';
 
 export type Outcome = { result: unknown } | { error: ShellyError };
@@ -39,12 +42,16 @@ export function createFakeShellyClient(): FakeShellyClient {
       await Promise.resolve();
       fake.inFlight -= 1;
       const queue = fake.script[method];
-      let outcome = queue && queue.length > 0 ? queue.shift() : fake.defaults[method];
+      let outcome =
+        queue && queue.length > 0 ? queue.shift() : fake.defaults[method];
       if (!outcome && method === 'Switch.GetStatus') {
         fake.total += 0.5;
-        outcome = { result: { ...realPlusPlugS, aenergy: { total: fake.total } } };
+        outcome = {
+          result: { ...realPlusPlugS, aenergy: { total: fake.total } },
+        };
       }
-      if (!outcome) throw new ShellyError('rpc', 'No handler for ' + method, 404);
+      if (!outcome)
+        throw new ShellyError('rpc', 'No handler for ' + method, 404);
       if ('error' in outcome) throw outcome.error;
       return outcome.result;
     },
@@ -53,7 +60,13 @@ export function createFakeShellyClient(): FakeShellyClient {
       const queue = fake.script['GET /shelly'];
       const outcome = queue && queue.length > 0 ? queue.shift() : undefined;
       if (outcome && 'error' in outcome) throw outcome.error;
-      return { id: 'shellyplusplugs-aabbcc', model: 'SNPL-00112EU', gen: 2, ver: '1.1.0', auth_en: false };
+      return {
+        id: 'shellyplusplugs-aabbcc',
+        model: 'SNPL-00112EU',
+        gen: 2,
+        ver: '1.1.0',
+        auth_en: false,
+      };
     },
   };
   return fake;

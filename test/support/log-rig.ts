@@ -1,10 +1,19 @@
 /** A log queue actor on a memory card, fake time and a real bus. */
 import { createActor } from 'xstate';
-import { logQueueMachine, type LogQueueDeps } from '../../firmware/actors/log-queue';
+import {
+  logQueueMachine,
+  type LogQueueDeps,
+} from '../../firmware/actors/log-queue';
 import { createBus, type Bus } from '../../firmware/bus/bus';
 import type { Events, Reading } from '../../firmware/bus/events';
-import { createMemoryFileStore, type MemoryFileStore } from '../../firmware/drivers/fake/storage';
-import { createFakeTimers, type FakeTimers } from '../../firmware/drivers/fake/timers';
+import {
+  createMemoryFileStore,
+  type MemoryFileStore,
+} from '../../firmware/drivers/fake/storage';
+import {
+  createFakeTimers,
+  type FakeTimers,
+} from '../../firmware/drivers/fake/timers';
 import { createWriter } from '../../firmware/lib/log-files';
 import { createQueueData } from '../../firmware/lib/log-intake';
 import { silentLogger } from '../../firmware/lib/logger';
@@ -71,8 +80,12 @@ export function logRig(enabled = true): LogRig {
     deps,
     statuses: [],
     failAppends: 0,
-    actor: createActor(logQueueMachine, { input: deps, clock: timers as never }),
-    emitReading: (seq) => bus.emit('shelly.readingReceived', reading(seq, timers.now())),
+    actor: createActor(logQueueMachine, {
+      input: deps,
+      clock: timers as never,
+    }),
+    emitReading: (seq) =>
+      bus.emit('shelly.readingReceived', reading(seq, timers.now())),
     state: () => String(rig.actor.getSnapshot().value),
   };
   store.append = (path, text) => {

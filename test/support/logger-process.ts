@@ -27,9 +27,18 @@ export function writeSettings(dir: string, settings: unknown): string {
   return file;
 }
 
-export async function startLogger(configFile: string, timeoutMs = 20000): Promise<LoggerProcess> {
+export async function startLogger(
+  configFile: string,
+  timeoutMs = 20000,
+): Promise<LoggerProcess> {
   // Node itself, not the tsx wrapper, so that a signal reaches the logger.
-  const args = ['--import', 'tsx', 'firmware/main.node.ts', '--config', configFile];
+  const args = [
+    '--import',
+    'tsx',
+    'firmware/main.node.ts',
+    '--config',
+    configFile,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,7 +52,13 @@ export async function startLogger(configFile: string, timeoutMs = 20000): Promis
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     const match = /Web page: (http\S+)/.exec(out);
-    if (match) return { child, url: match[1].replace(/\/$/, ''), output: () => out, exited };
+    if (match)
+      return {
+        child,
+        url: match[1].replace(/\/$/, ''),
+        output: () => out,
+        exited,
+      };
     if (child.exitCode !== null) break;
     await sleep(100);
   }
@@ -56,7 +71,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Poll `check` until it returns a value other than undefined. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15000,
+): Promise<T> {
   const started = Date.now();
   let lastError = '';
   while (Date.now() - started < timeoutMs) {
@@ -68,7 +87,9 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await sleep(100);
   }
-  throw new Error('timed out waiting for ' + what + (lastError ? ': ' + lastError : ''));
+  throw new Error(
+    'timed out waiting for ' + what + (lastError ? ': ' + lastError : ''),
+  );
 }
 
 export async function getJson(url: string): Promise<any> {
@@ -85,12 +106,19 @@ export async function postJson(url: string, body: unknown): Promise<Response> {
   });
 }
 
-export function readCsv(file: string): { header: string[]; rows: Record<string, string>[] } {
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+export function readCsv(file: string): {
+  header: string[];
+  rows: Record<string, string>[];
+} {
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const header = lines[0].split(',');
   const rows = lines.slice(1).map((line) => {
     const cells = line.split(',');
-    if (cells.length !== header.length) throw new Error('CSV row has ' + cells.length + ' cells: ' + line);
+    if (cells.length !== header.length)
+      throw new Error('CSV row has ' + cells.length + ' cells: ' + line);
     const row: Record<string, string> = {};
     header.forEach((h, i) => (row[h] = cells[i]));
     return row;

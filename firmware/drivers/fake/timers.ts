@@ -23,7 +23,9 @@ function macrotask(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export function createFakeTimers(startMs = Date.UTC(2026, 5, 1, 12)): FakeTimers {
+export function createFakeTimers(
+  startMs = Date.UTC(2026, 5, 1, 12),
+): FakeTimers {
   let now = startMs;
   let nextId = 1;
   let pending: Pending[] = [];
@@ -35,7 +37,12 @@ export function createFakeTimers(startMs = Date.UTC(2026, 5, 1, 12)): FakeTimers
   function takeDue(until: number): Pending | null {
     let best: Pending | null = null;
     for (const p of pending) {
-      if (p.at <= until && (best === null || p.at < best.at || (p.at === best.at && p.id < best.id))) {
+      if (
+        p.at <= until &&
+        (best === null ||
+          p.at < best.at ||
+          (p.at === best.at && p.id < best.id))
+      ) {
         best = p;
       }
     }

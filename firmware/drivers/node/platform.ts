@@ -25,16 +25,23 @@ export const sha256hex: Sha256Hex = (text) =>
  * Asks systemd's `timedatectl` whether NTP synchronised the clock. Where it
  * is missing (containers, non-systemd hosts), `trustWithoutCheck` decides.
  */
-export function createHostClock(trustWithoutCheck: boolean, log: Logger): HostClock {
+export function createHostClock(
+  trustWithoutCheck: boolean,
+  log: Logger,
+): HostClock {
   let warned = false;
   return {
     isNtpSynced() {
       try {
-        const out = execFileSync('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], {
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'ignore'],
-          timeout: 2000,
-        });
+        const out = execFileSync(
+          'timedatectl',
+          ['show', '-p', 'NTPSynchronized', '--value'],
+          {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+            timeout: 2000,
+          },
+        );
         return out.trim() === 'yes';
       } catch {
         if (!warned) {
@@ -78,7 +85,9 @@ export function createMemoryDisplay(): DisplayDriver & { lines: string[] } {
   return driver;
 }
 
-export function createMemoryLed(): LedDriver & { rgb: [number, number, number] } {
+export function createMemoryLed(): LedDriver & {
+  rgb: [number, number, number];
+} {
   const driver = {
     rgb: [0, 0, 0] as [number, number, number],
     set(rgb: [number, number, number]) {

@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export function createStaticReader(root: string): (rel: string) => Uint8Array | null {
+export function createStaticReader(
+  root: string,
+): (rel: string) => Uint8Array | null {
   const base = path.resolve(root);
   return (rel) => {
     const full = path.resolve(base, '.' + path.posix.normalize('/' + rel));
@@ -11,7 +13,8 @@ export function createStaticReader(root: string): (rel: string) => Uint8Array | 
       return fs.readFileSync(full);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return null;
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR')
+        return null;
       throw err;
     }
   };

@@ -26,7 +26,11 @@ export function createNodeFileStore(root: string): FileStore {
     }
   }
 
-  function readRange(rel: string, offset: number, bytes: number): string | null {
+  function readRange(
+    rel: string,
+    offset: number,
+    bytes: number,
+  ): string | null {
     let fd: number;
     try {
       fd = fs.openSync(resolve(rel), 'r');
