@@ -547,7 +547,7 @@ test('history averages buckets across days', async () => {
         jsonlRow('2026-06-01T23:10:00.000Z', 30, 101) +
         JSON.stringify({
           ts: '2026-06-01T23:20:00.000Z',
-          event: 'unreachable',
+          event: 'gap',
           power_W: null,
         }) +
         '\n' +

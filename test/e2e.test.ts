@@ -144,10 +144,8 @@ test('e2e plug outage shows unreachable and a gap', async () => {
     down.plug.lastError.code === 'network' ||
       down.plug.lastError.code === 'timeout',
   );
-  await waitFor('unreachable row', () =>
-    readCsv(csvFile()).rows.some((r) => r.event === 'unreachable')
-      ? true
-      : undefined,
+  await waitFor('gap row', () =>
+    readCsv(csvFile()).rows.some((r) => r.event === 'gap') ? true : undefined,
   );
 
   sim = await startSimulator({ password: PASSWORD, seed: 8, port: simPort });
@@ -159,11 +157,11 @@ test('e2e plug outage shows unreachable and a gap', async () => {
     },
     20000,
   );
-  const rows = await waitFor('gap row', () => {
+  const rows = await waitFor('first reading after the gap', () => {
     const all = readCsv(csvFile()).rows;
     return all.some((r) => r.gap_s !== '') ? all : undefined;
   });
-  const outage = rows.findIndex((r) => r.event === 'unreachable');
+  const outage = rows.findIndex((r) => r.event === 'gap');
   const resumed = rows.findIndex((r) => r.gap_s !== '');
   assert.ok(resumed > outage, 'logging resumed after the outage');
   assert.ok(Number(rows[resumed].gap_s) >= 2);

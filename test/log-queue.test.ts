@@ -204,7 +204,7 @@ test('log queue enable and disable on command', async () => {
   r.actor.stop();
 });
 
-test('log queue writes an unreachable row', async () => {
+test('log queue writes a gap row', async () => {
   const r = logRig();
   r.actor.start();
   await r.timers.advance(0);
@@ -225,7 +225,7 @@ test('log queue writes an unreachable row', async () => {
   await r.timers.advance(1000);
   const rows = jsonRows(r.store);
   assert.is(rows.length, 2);
-  assert.is(rows[1].event, 'unreachable');
+  assert.is(rows[1].event, 'gap');
   assert.is(rows[1].power_W, null);
   assert.is(rows[1].note, 'timeout: timed out');
   r.actor.stop();

@@ -6,8 +6,8 @@
  */
 import type { Reading, TimeSource } from '../bus/events';
 
-/** reading: a poll; unreachable: polls started failing; dropped: overflow. */
-export type RowEvent = 'reading' | 'unreachable' | 'dropped';
+/** reading: a poll; gap: polls started failing; dropped: queue overflow. */
+export type RowEvent = 'reading' | 'gap' | 'dropped';
 
 export interface LogRow {
   ts: string;

@@ -129,7 +129,7 @@ export function startIntake(o: IntakeOptions): () => void {
     online = false;
     const msg = l.error ? l.error.code + ': ' + l.error.message : 'poll failed';
     const now = o.stamp();
-    push(noteRow(now.ts, now.source, 'unreachable', msg));
+    push(noteRow(now.ts, now.source, 'gap', msg));
   };
   const onEnable = (c: Events['log.setEnabled']) => o.onEnable(c.enabled);
 
