@@ -13,11 +13,28 @@ export interface Config {
   sdRoot: string;
   logging: { enabled: boolean; flushMs: number };
   http: { host: string; port: number };
+  https: HttpsSettings;
   trustHostClock: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   simulator: { port: number };
   ap: { ssid: string; password: string | null };
   station: { ssid: string | null; password: string | null };
+}
+
+/**
+ * The HTTPS side of the web server. When enabled, the app is served on
+ * `port` and `http.port` only redirects to it, apart from the certificate
+ * page and the CA downloads.
+ */
+export interface HttpsSettings {
+  enabled: boolean;
+  port: number;
+  /** Folder of the CA and server certificate, created when missing. */
+  certDir: string;
+  /** DNS names added to the server certificate, e.g. `logger.local`. */
+  names: string[];
+  /** IP addresses added to the server certificate besides this machine's. */
+  ips: string[];
 }
 
 export function defaultConfig(): Config {
@@ -29,6 +46,13 @@ export function defaultConfig(): Config {
     sdRoot: './data/sd',
     logging: { enabled: true, flushMs: 1000 },
     http: { host: '127.0.0.1', port: 8080 },
+    https: {
+      enabled: true,
+      port: 8443,
+      certDir: './certs/out',
+      names: [],
+      ips: [],
+    },
     trustHostClock: true,
     logLevel: 'info',
     simulator: { port: 0 },
@@ -43,8 +67,17 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+function isStringArray(x: unknown): x is string[] {
+  return Array.isArray(x) && x.every((item) => typeof item === 'string');
+}
+
 /** Copy each known key of `src` onto `dst` if its type matches the default. */
-function merge(dst: Record<string, unknown>, src: unknown, at: string, problems: Problems): void {
+function merge(
+  dst: Record<string, unknown>,
+  src: unknown,
+  at: string,
+  problems: Problems,
+): void {
   if (!isObject(src)) {
     problems.push((at || 'the settings file') + ' must be a JSON object');
     return;
@@ -60,14 +93,23 @@ function merge(dst: Record<string, unknown>, src: unknown, at: string, problems:
     const current = dst[key];
     if (isObject(current)) {
       merge(current, value, path, problems);
+    } else if (Array.isArray(current)) {
+      if (isStringArray(value)) dst[key] = value.slice();
+      else problems.push(path + ' must be an array of strings');
     } else if (value === null || value === '') {
       if (current === null) dst[key] = null;
       else problems.push(path + ' must not be empty');
-    } else if (current === null ? typeof value === 'string' : typeof value === typeof current) {
+    } else if (
+      current === null
+        ? typeof value === 'string'
+        : typeof value === typeof current
+    ) {
       dst[key] = value;
     } else {
       const want = current === null ? 'string' : typeof current;
-      problems.push(path + ' must be a ' + want + ', got ' + JSON.stringify(value));
+      problems.push(
+        path + ' must be a ' + want + ', got ' + JSON.stringify(value),
+      );
     }
   }
 }
@@ -77,16 +119,35 @@ function isPort(n: number): boolean {
 }
 
 function checkRanges(c: Config, problems: Problems): void {
-  if (c.pollIntervalMs < 500) problems.push('pollIntervalMs must be at least 500 (the plug throttles faster polls)');
-  if (c.requestTimeoutMs < 100) problems.push('requestTimeoutMs must be at least 100');
-  if (!isPort(c.http.port)) problems.push('http.port must be an integer 0..65535');
-  if (!isPort(c.simulator.port)) problems.push('simulator.port must be an integer 0..65535');
+  if (c.pollIntervalMs < 500)
+    problems.push(
+      'pollIntervalMs must be at least 500 (the plug throttles faster polls)',
+    );
+  if (c.requestTimeoutMs < 100)
+    problems.push('requestTimeoutMs must be at least 100');
+  if (!isPort(c.http.port))
+    problems.push('http.port must be an integer 0..65535');
+  if (!isPort(c.https.port))
+    problems.push('https.port must be an integer 0..65535');
+  if (c.https.enabled && c.https.port !== 0 && c.https.port === c.http.port) {
+    problems.push(
+      'https.port must differ from http.port, ' +
+        'which serves the redirect to HTTPS',
+    );
+  }
+  if (!isPort(c.simulator.port))
+    problems.push('simulator.port must be an integer 0..65535');
   if (['debug', 'info', 'warn', 'error'].indexOf(c.logLevel) < 0) {
     problems.push('logLevel must be debug, info, warn or error');
   }
   const address = c.plug.address;
-  if (address !== null && !/^(https?:\/\/)?[\w.:[\]-]+(:\d+)?\/?$/.test(address)) {
-    problems.push('plug.address must be an IP address or host, optionally with http:// and a port');
+  if (
+    address !== null &&
+    !/^(https?:\/\/)?[\w.:[\]-]+(:\d+)?\/?$/.test(address)
+  ) {
+    problems.push(
+      'plug.address must be an IP address or host, optionally with http:// and a port',
+    );
   }
 }
 
@@ -104,6 +165,8 @@ export function parseConfig(raw: unknown): Config {
 
 /** `http://<address>` without a trailing slash. */
 export function plugBaseUrl(address: string): string {
-  const withScheme = /^https?:\/\//.test(address) ? address : 'http://' + address;
+  const withScheme = /^https?:\/\//.test(address)
+    ? address
+    : 'http://' + address;
   return withScheme.replace(/\/$/, '');
 }

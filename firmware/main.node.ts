@@ -5,21 +5,26 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseConfig } from './config';
-import { startHost } from './host';
+import { parseConfig, type Config } from './config';
+import { startHost, type Host } from './host';
 import { createLogger, formatRecord, type Level } from './lib/logger';
 
 const USAGE = `Usage: npm start -- [options]
   --config FILE     settings file (default: secrets.json if it exists)
   --sd DIR          folder standing in for the SD card (default ./data/sd)
-  --port N          web server port (default 8080; 0 picks a free one)
+  --port N          plain-HTTP port: the certificate page and a redirect to
+                    HTTPS, or the app with --no-https (default 8080; 0 picks
+                    a free one)
+  --https-port N    HTTPS port of the app (default 8443; 0 picks a free one)
+  --no-https        serve the app over plain HTTP on --port only
   --host ADDR       web server address (default 127.0.0.1; 0.0.0.0 for the LAN)
   --plug ADDR       plug address, e.g. 192.168.33.1 (default: the simulator)
   --poll-ms N       poll interval in ms (default 1000)
   --log-level L     debug, info, warn or error (default info)`;
 
 function readConfigFile(file: string | undefined): unknown {
-  const chosen = file || (fs.existsSync('secrets.json') ? 'secrets.json' : null);
+  const chosen =
+    file || (fs.existsSync('secrets.json') ? 'secrets.json' : null);
   if (!chosen) return {};
   try {
     return JSON.parse(fs.readFileSync(chosen, 'utf8'));
@@ -35,6 +40,8 @@ function buildConfig(argv: string[]) {
       config: { type: 'string' },
       sd: { type: 'string' },
       port: { type: 'string' },
+      'https-port': { type: 'string' },
+      'no-https': { type: 'boolean' },
       host: { type: 'string' },
       plug: { type: 'string' },
       'poll-ms': { type: 'string' },
@@ -50,11 +57,30 @@ function buildConfig(argv: string[]) {
   const config = parseConfig(raw);
   if (values.sd) config.sdRoot = values.sd;
   if (values.port) config.http.port = Number(values.port);
+  if (values['https-port']) config.https.port = Number(values['https-port']);
+  if (values['no-https']) config.https.enabled = false;
   if (values.host) config.http.host = values.host;
   if (values.plug) config.plug.address = values.plug;
   if (values['poll-ms']) config.pollIntervalMs = Number(values['poll-ms']);
   if (values['log-level']) config.logLevel = values['log-level'] as Level;
   return parseConfig(config);
+}
+
+/** Prints where the app, the certificate page, the plug and the logs are. */
+function printAddresses(host: Host, config: Config): void {
+  console.log('\nWeb page: ' + host.urls.join('  '));
+  if (host.certificateUrls.length > 0) {
+    console.log(
+      'Certificate page (trust the CA on each device first): ' +
+        host.certificateUrls.join('  '),
+    );
+  }
+  console.log(
+    'Plug: ' +
+      host.plugUrl +
+      (host.simulator ? ' (simulator; admin at /sim/state)' : ''),
+  );
+  console.log('Logs: ' + config.sdRoot + '/logs\n');
 }
 
 async function main(): Promise<void> {
@@ -71,11 +97,12 @@ async function main(): Promise<void> {
     else console.log(line);
   }, config.logLevel);
 
-  log.info('logger starting', { sdRoot: config.sdRoot, plug: config.plug.address || 'simulator' });
+  log.info('logger starting', {
+    sdRoot: config.sdRoot,
+    plug: config.plug.address || 'simulator',
+  });
   const host = await startHost({ config, log });
-  console.log('\nWeb page: ' + host.urls.join('  '));
-  console.log('Plug: ' + host.plugUrl + (host.simulator ? ' (simulator; admin at /sim/state)' : ''));
-  console.log('Logs: ' + config.sdRoot + '/logs\n');
+  printAddresses(host, config);
 
   let stopping = false;
   const stop = (signal: string) => {

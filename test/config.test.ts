@@ -27,7 +27,14 @@ const FULL: Config = {
   apiToken: 'token-123',
   sdRoot: '/sd',
   logging: { enabled: false, flushMs: 5000 },
-  http: { host: '0.0.0.0', port: 443 },
+  http: { host: '0.0.0.0', port: 80 },
+  https: {
+    enabled: false,
+    port: 443,
+    certDir: '/etc/logger/certs',
+    names: ['logger.local'],
+    ips: ['10.0.0.5'],
+  },
   trustHostClock: false,
   logLevel: 'debug',
   simulator: { port: 8081 },
@@ -51,6 +58,13 @@ Parse('defaults have expected values', () => {
   assert.is(config.apiToken, null);
   assert.is(config.logging.enabled, true);
   assert.equal(config.http, { host: '127.0.0.1', port: 8080 });
+  assert.equal(config.https, {
+    enabled: true,
+    port: 8443,
+    certDir: './certs/out',
+    names: [],
+    ips: [],
+  });
   assert.is(config.logLevel, 'info');
 });
 
@@ -148,6 +162,42 @@ Parse('wrong type names field and value', () => {
   }
 });
 
+Parse('string lists must hold strings', () => {
+  const cases: [unknown, string][] = [
+    [{ https: { names: 'logger.local' } }, 'https.names must be an array'],
+    [{ https: { ips: [10] } }, 'https.ips must be an array of strings'],
+    [{ https: { names: { a: 'b' } } }, 'https.names must be an array'],
+  ];
+  for (const [raw, expected] of cases) {
+    assert.match(
+      errorOf(() => parseConfig(raw)),
+      expected,
+    );
+  }
+});
+
+Parse('string list is copied', () => {
+  const names = ['logger.local'];
+  const config = parseConfig({ https: { names } });
+  names.push('other.local');
+
+  assert.equal(config.https.names, ['logger.local']);
+  assert.equal(defaultConfig().https.names, []);
+});
+
+Parse('https port must differ from http port', () => {
+  const same = { http: { port: 9000 }, https: { port: 9000 } };
+
+  assert.match(
+    errorOf(() => parseConfig(same)),
+    'https.port must differ from http.port',
+  );
+  const off = { ...same, https: { enabled: false, port: 9000 } };
+  assert.is(parseConfig(off).https.port, 9000);
+  const bothFree = { http: { port: 0 }, https: { port: 0 } };
+  assert.is(parseConfig(bothFree).https.port, 0);
+});
+
 Parse('empty password becomes null', () => {
   const config = parseConfig({
     plug: { password: '' },
@@ -183,6 +233,7 @@ Parse('range checks', () => {
     [{ requestTimeoutMs: 99 }, 'requestTimeoutMs must be at least 100'],
     [{ http: { port: 65536 } }, 'http.port must be an integer 0..65535'],
     [{ http: { port: -1 } }, 'http.port must be an integer 0..65535'],
+    [{ https: { port: 70000 } }, 'https.port must be an integer 0..65535'],
     [{ logLevel: 'verbose' }, 'logLevel must be debug, info, warn or error'],
     [{ plug: { address: 'http://x/rpc' } }, 'plug.address must be an IP'],
     [{ plug: { address: 'a b' } }, 'plug.address must be an IP'],

@@ -40,6 +40,7 @@ test('crash kill -9 leaves files that parse', async () => {
     pollIntervalMs: 500,
     sdRoot: path.join(dir, 'sd'),
     http: { host: '127.0.0.1', port: 0 },
+    https: { enabled: false },
     logging: { enabled: true, flushMs: 50 },
   });
 

@@ -44,6 +44,7 @@ test.before(async () => {
     requestTimeoutMs: 1000,
     sdRoot: path.join(dir, 'sd'),
     http: { host: '127.0.0.1', port: 0 },
+    https: { enabled: false },
     logging: { enabled: true, flushMs: 200 },
   });
   logger = await startLogger(config);
