@@ -3,6 +3,7 @@
  * and server certificate for HTTPS, the plain-HTTP server that redirects
  * to HTTPS, and the uPlot files served from `node_modules`.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { networkInterfaces } from 'node:os';
@@ -20,6 +21,7 @@ import {
   type CaDownloads,
 } from './lib/cert-page';
 import type { Logger } from './lib/logger';
+import { stampServiceWorker } from './lib/sw-version';
 
 export interface HttpsMaterial {
   /** PEM key and certificate for `node:https`. */
@@ -115,7 +117,10 @@ export async function createWebServer(
   const apiHandler = createApiHandler({
     ...api,
     log: log.child('api'),
-    readStatic: withVendorFiles(createStaticReader(webRoot)),
+    readStatic: withWorkerVersion(
+      withVendorFiles(createStaticReader(webRoot)),
+      appVersion(webRoot),
+    ),
     apiToken: config.apiToken,
   });
   const driver = createNodeHttpServer({
@@ -175,6 +180,37 @@ export async function startRedirectServer(
     });
     return null;
   }
+}
+
+/** Hash of every file of the web app and the vendor files, 12 hex digits. */
+export function appVersion(webRoot: string): string {
+  const hash = createHash('sha256');
+  const require = createRequire(import.meta.url);
+  const files = fs
+    .readdirSync(webRoot, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+  for (const module of VENDOR_FILES.values())
+    files.push(require.resolve(module));
+  for (const file of files) {
+    hash.update(path.relative(webRoot, file));
+    hash.update(fs.readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Serves `service-worker.js` with its VERSION set to `version`. */
+export function withWorkerVersion(
+  read: (rel: string) => Uint8Array | null,
+  version: string,
+): (rel: string) => Uint8Array | null {
+  return (rel) => {
+    const bytes = read(rel);
+    if (rel !== 'service-worker.js' || bytes === null) return bytes;
+    const source = Buffer.from(bytes).toString('utf8');
+    return Buffer.from(stampServiceWorker(source, version), 'utf8');
+  };
 }
 
 /**

@@ -3,8 +3,9 @@
 // - The app shell is precached in a cache named after VERSION and served
 //   cache-first. The 512 px icons are left out: browsers fetch them when
 //   the app is installed, which needs the network anyway.
-// - Change VERSION whenever a file of SHELL changes, so that browsers
-//   install the new files. The new worker then deletes the old shell cache.
+// - VERSION is filled in when the worker is served (host) or copied to the
+//   SD card (device) with a hash of the app's files, so that any change
+//   installs the new files. The new worker then deletes the old shell cache.
 // - GET /api/* is network-first. A successful reply is kept in the API
 //   cache, and without a network the cached copy is returned with the
 //   header `X-Served-From: cache`, so the page can mark it stale. Log file
@@ -12,7 +13,7 @@
 // - /events (SSE), every non-GET request and every cross-origin request
 //   are left to the browser: an intercepted stream stalls.
 
-const VERSION = '1';
+const VERSION = 'unversioned';
 const SHELL_CACHE = 'energy-logger-shell-v' + VERSION;
 const API_CACHE = 'energy-logger-api';
 /** API replies kept; the oldest go first. */
