@@ -141,10 +141,7 @@ function checkRanges(c: Config, problems: Problems): void {
     problems.push('logLevel must be debug, info, warn or error');
   }
   const address = c.plug.address;
-  if (
-    address !== null &&
-    !/^(https?:\/\/)?[\w.:[\]-]+(:\d+)?\/?$/.test(address)
-  ) {
+  if (address !== null && !/^[\w.:[\]-]+$/.test(hostPart(address))) {
     problems.push(
       'plug.address must be an IP address or host, optionally with http:// and a port',
     );
@@ -163,10 +160,21 @@ export function parseConfig(raw: unknown): Config {
   return config;
 }
 
-/** `http://<address>` without a trailing slash. */
+/** The address without `http://` or `https://` and a trailing slash. */
+function hostPart(address: string): string {
+  let rest = address;
+  if (rest.indexOf('http://') === 0) rest = rest.slice(7);
+  else if (rest.indexOf('https://') === 0) rest = rest.slice(8);
+  if (rest.charAt(rest.length - 1) === '/') rest = rest.slice(0, -1);
+  return rest;
+}
+
+/**
+ * `http://<address>` without a trailing slash. Written without `?` in
+ * regular expressions, because Espruino 2v29 does not support that
+ * quantifier and this runs on the device too.
+ */
 export function plugBaseUrl(address: string): string {
-  const withScheme = /^https?:\/\//.test(address)
-    ? address
-    : 'http://' + address;
-  return withScheme.replace(/\/$/, '');
+  const scheme = address.indexOf('https://') === 0 ? 'https://' : 'http://';
+  return scheme + hostPart(address);
 }

@@ -9,7 +9,11 @@ import {
   readLastRow,
   repairTail,
 } from '../firmware/lib/log-files';
-import { CSV_HEADER, readingRow } from '../firmware/lib/log-format';
+import {
+  CSV_HEADER,
+  isLogFileName,
+  readingRow,
+} from '../firmware/lib/log-format';
 import { createLogger, type LogRecord } from '../firmware/lib/logger';
 import { reading } from './support/log-rig';
 
@@ -114,6 +118,17 @@ test('node file store rejects paths outside the root', () => {
   const store = createNodeFileStore(card.root);
   assert.throws(() => store.read('../secrets.json'), /outside the card root/);
   card.done();
+});
+
+test('log file names match day files only', () => {
+  assert.ok(isLogFileName('2026-06-01.csv'));
+  assert.ok(isLogFileName('2026-06-01.jsonl'));
+  assert.ok(isLogFileName('2026-06-01.jsonl', 'jsonl'));
+  assert.not.ok(isLogFileName('2026-06-01.csv', 'jsonl'));
+  assert.not.ok(isLogFileName('2026-06-01.csv.torn'));
+  assert.not.ok(isLogFileName('2026-6-01.csv'));
+  assert.not.ok(isLogFileName('../2026-06-01.csv'));
+  assert.not.ok(isLogFileName('secrets.json'));
 });
 
 test.run();

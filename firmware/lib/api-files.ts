@@ -6,6 +6,7 @@
 import type { ServerResponse } from '../drivers/http-server';
 import type { FileStore } from '../drivers/storage';
 import { sendFailure, sendJson, type Failure, type Parsed } from './api-http';
+import { isLogFileName } from './log-format';
 import type { Logger } from './logger';
 import type { AbortableResponse } from './sse-client';
 
@@ -21,8 +22,6 @@ export const MIME_TYPES: Record<string, string> = {
   ico: 'image/x-icon',
   txt: 'text/plain; charset=utf-8',
 };
-
-export const LOG_FILE_NAME = /^\d{4}-\d{2}-\d{2}\.(csv|jsonl)$/;
 
 /** Secrets that share an extension with served files. */
 const SECRET_FILE = /^secrets.*\.json$/i;
@@ -111,6 +110,25 @@ export function streamText(res: ServerResponse, text: string): void {
   pump();
 }
 
+/**
+ * Response headers for a web app file. HTML pages may not be framed, so
+ * another site cannot overlay the relay button (clickjacking).
+ */
+export function staticHeaders(path: string): Record<string, string> {
+  const type = MIME_TYPES[extensionOf(path)];
+  const headers: Record<string, string> = {
+    'Content-Type': type,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+  if (type === MIME_TYPES.html) {
+    headers['X-Frame-Options'] = 'DENY';
+    headers['Content-Security-Policy'] = "frame-ancestors 'none'";
+  }
+  return headers;
+}
+
 export function serveStatic(
   res: ServerResponse,
   rawPath: string,
@@ -126,11 +144,7 @@ export function serveStatic(
     sendFailure(res, { status: 404, message: 'not found: ' + rawPath });
     return;
   }
-  res.writeHead(200, {
-    'Content-Type': MIME_TYPES[extensionOf(resolved.value)],
-    'Cache-Control': 'no-cache',
-    'X-Content-Type-Options': 'nosniff',
-  });
+  res.writeHead(200, staticHeaders(resolved.value));
   if (typeof text === 'string') streamText(res, text);
   else res.end(text);
 }
@@ -147,7 +161,7 @@ export function listLogs(
 ): Failure | null {
   let files: { name: string; bytes: number }[];
   try {
-    const names = store.list('logs').filter((n) => LOG_FILE_NAME.test(n));
+    const names = store.list('logs').filter((n) => isLogFileName(n));
     names.sort();
     names.reverse();
     files = names.map((name) => ({ name, bytes: store.size('logs/' + name) }));
@@ -220,7 +234,7 @@ export function downloadLog(
   name: string,
   log: Logger,
 ): Failure | null {
-  if (!LOG_FILE_NAME.test(name)) {
+  if (!isLogFileName(name)) {
     return {
       status: 400,
       message: 'invalid log file name: expected YYYY-MM-DD.csv or .jsonl',
@@ -241,6 +255,7 @@ export function downloadLog(
     'Content-Disposition': 'attachment; filename="' + name + '"',
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
   });
   streamFile(res, store, path, size, log);
   return null;

@@ -8,6 +8,7 @@
 import type { FileStore } from '../drivers/storage';
 import type { Logger } from './logger';
 import {
+  isLogFileName,
   CSV_HEADER,
   csvLine,
   dayOf,
@@ -141,7 +142,7 @@ export function createWriter(store: FileStore, log: Logger): Writer {
 export function readLastRow(store: FileStore): LogRow | null {
   const files = store
     .list('logs')
-    .filter((f) => /^\d{4}-\d{2}-\d{2}\.jsonl$/.test(f))
+    .filter((f) => isLogFileName(f, 'jsonl'))
     .sort();
   for (let i = files.length - 1; i >= 0; i--) {
     const tail = store.readTail('logs/' + files[i], TAIL_BYTES) || '';

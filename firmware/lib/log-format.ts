@@ -132,6 +132,18 @@ export function dayOf(row: LogRow): string {
   return row.ts.slice(0, 10);
 }
 
+/**
+ * True for day file names such as `2026-06-01.csv`. It uses no `{n}`, `?`
+ * or alternation inside a group, which Espruino 2v29's regular expressions
+ * get wrong.
+ */
+export function isLogFileName(name: string, ext?: 'csv' | 'jsonl'): boolean {
+  if (!/^\d\d\d\d-\d\d-\d\d\./.test(name)) return false;
+  const actual = name.slice(11);
+  if (actual !== 'csv' && actual !== 'jsonl') return false;
+  return ext === undefined || actual === ext;
+}
+
 export function logPaths(day: string): { csv: string; jsonl: string } {
   return { csv: 'logs/' + day + '.csv', jsonl: 'logs/' + day + '.jsonl' };
 }

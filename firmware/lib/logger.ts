@@ -25,7 +25,7 @@ export interface Logger {
 
 const RANK: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 const SECRET_KEY =
-  /^pass$|password|passwd|passphrase|token|secret|authorization|cookie|api_?key|private_?key/i;
+  /^pass$|password|passwd|passphrase|token|secret|authorization|cookie|api_key|apikey|private_key|privatekey/i;
 
 /** Replace secret-looking values, in nested plain objects too. */
 export function redact(fields: Fields, depth = 0): Fields {
