@@ -3,7 +3,12 @@
  * most `maxPoints` buckets of equal length. A bucket's point has the mean
  * power of its readings and the last reset-safe total. Buckets without
  * readings are left out, so gaps stay gaps.
+ *
+ * A month of 1 s readings is about 1 GB of JSON Lines, so the files are
+ * read in steps of at most `stepBytes`, each step started by a 0 ms timer.
+ * Other requests, the SSE streams and the actors run between the steps.
  */
+import type { Timers } from '../drivers/platform';
 import type { FileStore } from '../drivers/storage';
 import type { Parsed } from './api-http';
 import { logPaths, type LogRow } from './log-format';
@@ -12,8 +17,12 @@ const DAY_MS = 86_400_000;
 const DEFAULT_RANGE_MS = DAY_MS;
 const DEFAULT_MAX_POINTS = 500;
 const MAX_POINTS_LIMIT = 2000;
-/** Bytes read from the card at a time. */
+/** Bytes read from the card per `readRange` call. */
 const READ_BYTES = 8192;
+/** Bytes read and bucketed per step, between two yields to other work. */
+export const DEFAULT_STEP_BYTES = 65_536;
+/** Range ends outside 1970-01-01 to 2100-01-01 are rejected. */
+const LATEST_TIME_MS = Date.UTC(2100, 0, 1);
 
 export interface HistoryQuery {
   /** Unix ms, inclusive. */
@@ -53,6 +62,20 @@ function parseTime(value: string): number {
   return Date.parse(value);
 }
 
+/** A message when `time` is outside the supported years, else null. */
+function checkYears(
+  name: string,
+  time: number,
+  raw: string | undefined,
+): string | null {
+  if (time >= 0 && time < LATEST_TIME_MS) return null;
+  return (
+    name +
+    ' must be between 1970-01-01 and 2100-01-01, got ' +
+    JSON.stringify(raw === undefined ? String(time) : raw)
+  );
+}
+
 export function parseHistoryQuery(
   query: Record<string, string>,
   now: number,
@@ -72,6 +95,9 @@ export function parseHistoryQuery(
         JSON.stringify(query.from),
     );
   }
+  const outside =
+    checkYears('from', from, query.from) || checkYears('to', to, query.to);
+  if (outside) return fail(outside);
   if (from >= to) return fail('from must be before to');
   if (to - from > maxDays * DAY_MS) {
     return fail(
@@ -150,59 +176,22 @@ function addLine(
   return true;
 }
 
-/**
- * Adds every reading row of one file, read `READ_BYTES` at a time so a day
- * file never has to fit in memory. Returns the count of unparsable lines.
- */
-function addFile(
-  store: FileStore,
-  path: string,
-  size: number,
-  add: (line: string) => boolean,
-): number {
-  let skipped = 0;
-  let carry = '';
-  for (let offset = 0; offset < size; offset += READ_BYTES) {
-    const chunk = store.readRange(path, offset, READ_BYTES);
-    if (chunk === null || chunk === '') break;
-    const lines = (carry + chunk).split('\n');
-    carry = lines.pop() as string;
-    for (const line of lines) if (!add(line)) skipped++;
-  }
-  if (carry !== '' && !add(carry)) skipped++;
-  return skipped;
-}
-
 function roundMilli(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/**
- * Reads the day files of the range and buckets their readings. Storage
- * errors are thrown to the caller.
- */
-export function readHistory(store: FileStore, q: HistoryQuery): History {
-  const bucketMs = Math.max(1, Math.ceil((q.to - q.from) / q.maxPoints));
+function createBuckets(maxPoints: number): Buckets {
   const b: Buckets = { powerSum: [], powerCount: [], lastTotal: [], seen: [] };
-  for (let i = 0; i < q.maxPoints; i++) {
+  for (let i = 0; i < maxPoints; i++) {
     b.powerSum.push(0);
     b.powerCount.push(0);
     b.lastTotal.push(null);
     b.seen.push(false);
   }
+  return b;
+}
 
-  const files: string[] = [];
-  let skippedLines = 0;
-  for (const day of daysInRange(q.from, q.to)) {
-    const path = logPaths(day).jsonl;
-    const size = store.size(path);
-    if (size < 0) continue;
-    files.push(path.slice('logs/'.length));
-    skippedLines += addFile(store, path, size, (line) =>
-      addLine(q, bucketMs, b, line),
-    );
-  }
-
+function toPoints(q: HistoryQuery, bucketMs: number, b: Buckets) {
   const points: HistoryPoint[] = [];
   for (let i = 0; i < q.maxPoints; i++) {
     if (!b.seen[i]) continue;
@@ -215,5 +204,131 @@ export function readHistory(store: FileStore, q: HistoryQuery): History {
       totalWh: b.lastTotal[i],
     });
   }
-  return { from: q.from, to: q.to, bucketMs, points, files, skippedLines };
+  return points;
+}
+
+export interface HistoryReadOptions {
+  store: FileStore;
+  timers: Timers;
+  /** Bytes read and bucketed per step; defaults to `DEFAULT_STEP_BYTES`. */
+  stepBytes?: number;
+}
+
+export interface HistoryRead {
+  /** Stops at the next step; `done` is not called after this. */
+  cancel(): void;
+}
+
+/**
+ * Reads the day files of the range and buckets their readings, at most
+ * `stepBytes` per step with a 0 ms timer between steps. Calls `done` once,
+ * always from a timer: with the history, or with the storage error.
+ */
+export function readHistory(
+  options: HistoryReadOptions,
+  q: HistoryQuery,
+  done: (result: { history: History } | { error: unknown }) => void,
+): HistoryRead {
+  const store = options.store;
+  const timers = options.timers;
+  const stepBytes = Math.max(1, options.stepBytes || DEFAULT_STEP_BYTES);
+  const bucketMs = Math.max(1, Math.ceil((q.to - q.from) / q.maxPoints));
+  const buckets = createBuckets(q.maxPoints);
+  const days = daysInRange(q.from, q.to);
+  const files: string[] = [];
+  let skippedLines = 0;
+  let dayIndex = 0;
+  /** The open file, or null between files. */
+  let path: string | null = null;
+  let size = 0;
+  let offset = 0;
+  /** The start of a line that continues in the next chunk. */
+  let carry = '';
+  let timer: unknown = null;
+  let stopped = false;
+
+  function addText(line: string): void {
+    if (!addLine(q, bucketMs, buckets, line)) skippedLines++;
+  }
+
+  /** Opens the next day file that exists; returns false after the last. */
+  function openNextFile(): boolean {
+    while (dayIndex < days.length) {
+      const next = logPaths(days[dayIndex]).jsonl;
+      dayIndex++;
+      const nextSize = store.size(next);
+      if (nextSize < 0) continue;
+      files.push(next.slice('logs/'.length));
+      path = next;
+      size = nextSize;
+      offset = 0;
+      carry = '';
+      return true;
+    }
+    return false;
+  }
+
+  function closeFile(): void {
+    if (carry !== '') addText(carry);
+    carry = '';
+    path = null;
+  }
+
+  function addChunk(chunk: string): void {
+    const lines = (carry + chunk).split('\n');
+    carry = lines.pop() as string;
+    for (const line of lines) addText(line);
+  }
+
+  /** Reads up to `stepBytes`; returns true when every file is read. */
+  function readStep(): boolean {
+    let budget = stepBytes;
+    while (budget > 0) {
+      if (path === null && !openNextFile()) return true;
+      const bytes = Math.min(READ_BYTES, budget, size - offset);
+      const chunk =
+        bytes > 0 ? store.readRange(path as string, offset, bytes) : null;
+      // A file cut short meanwhile ends where the read came back empty.
+      if (chunk === null || chunk === '') {
+        closeFile();
+        continue;
+      }
+      offset += bytes;
+      budget -= bytes;
+      addChunk(chunk);
+      if (offset >= size) closeFile();
+    }
+    return false;
+  }
+
+  function step(): void {
+    timer = null;
+    if (stopped) return;
+    let finished: boolean;
+    try {
+      finished = readStep();
+    } catch (error) {
+      stopped = true;
+      done({ error });
+      return;
+    }
+    if (!finished) {
+      timer = timers.setTimeout(step, 0);
+      return;
+    }
+    stopped = true;
+    const points = toPoints(q, bucketMs, buckets);
+    done({
+      history: { from: q.from, to: q.to, bucketMs, points, files, skippedLines },
+    });
+  }
+
+  timer = timers.setTimeout(step, 0);
+  return {
+    cancel() {
+      stopped = true;
+      if (timer !== null) timers.clearTimeout(timer);
+      timer = null;
+    },
+  };
 }

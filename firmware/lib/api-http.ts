@@ -15,6 +15,7 @@ export const API_HEADERS: Record<string, string> = {
   'Content-Type': 'application/json; charset=utf-8',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
 };
 
 export function sendJson(
@@ -78,6 +79,84 @@ function originHost(origin: string): string | null {
   return match ? match[1].toLowerCase() : null;
 }
 
+function isIpv4(name: string): boolean {
+  const parts = name.split('.');
+  if (parts.length !== 4) return false;
+  for (const part of parts) {
+    if (!/^\d+$/.test(part) || part.length > 3) return false;
+    if (parseInt(part, 10) > 255) return false;
+  }
+  return true;
+}
+
+/**
+ * The host name of a `Host` header without its port, in lower case and
+ * without a trailing dot, with `ip` set for IPv4 and bracketed IPv6
+ * literals. Returns null when the header is not a host with an optional
+ * numeric port.
+ */
+export function parseHostHeader(
+  header: string,
+): { name: string; ip: boolean } | null {
+  const host = header.trim().toLowerCase();
+  let name: string;
+  let port: string;
+  if (host.charAt(0) === '[') {
+    const close = host.indexOf(']');
+    if (close < 0) return null;
+    name = host.slice(1, close);
+    port = host.slice(close + 1);
+    if (!/^[0-9a-f:.]+$/.test(name) || name.indexOf(':') < 0) return null;
+    if (port !== '' && !/^:\d+$/.test(port)) return null;
+    return { name, ip: true };
+  }
+  const colon = host.indexOf(':');
+  name = colon < 0 ? host : host.slice(0, colon);
+  port = colon < 0 ? '' : host.slice(colon);
+  if (port !== '' && !/^:\d+$/.test(port)) return null;
+  if (name.charAt(name.length - 1) === '.') name = name.slice(0, -1);
+  if (!/^[a-z0-9_.-]+$/.test(name)) return null;
+  return { name, ip: isIpv4(name) };
+}
+
+/** Normalizes `allowedHosts` entries the way `parseHostHeader` does names. */
+export function normalizeHostNames(names: string[]): string[] {
+  const normalized: string[] = [];
+  for (const entry of names) {
+    const parsed = parseHostHeader(entry);
+    if (parsed) normalized.push(parsed.name);
+  }
+  return normalized;
+}
+
+/**
+ * Accepts a request whose `Host` is an IP literal, `localhost` or one of
+ * `allowedHosts`. A page whose DNS name was rebound to this server's
+ * address sends its own name as `Host`, so this check stops it, while its
+ * matching `Origin` would pass `checkOrigin`.
+ */
+function checkHost(req: ServerRequest, allowedHosts: string[]): Failure | null {
+  const header = req.headers['host'];
+  if (header === undefined || header.trim() === '') {
+    return { status: 403, message: 'missing Host header' };
+  }
+  const host = parseHostHeader(header);
+  if (
+    host &&
+    (host.ip || host.name === 'localhost' || allowedHosts.indexOf(host.name) >= 0)
+  ) {
+    return null;
+  }
+  return {
+    status: 403,
+    message:
+      'Host ' +
+      JSON.stringify(header) +
+      ' is not allowed: use an IP address or localhost, or add the name' +
+      ' to allowedHosts',
+  };
+}
+
 function checkOrigin(req: ServerRequest): Failure | null {
   const origin = req.headers['origin'];
   if (origin === undefined) return null;
@@ -119,13 +198,18 @@ function checkContentType(req: ServerRequest): Failure | null {
 }
 
 /**
- * Checks a control request in this order: Origin matches Host (403), the
- * bearer token when one is configured (401), JSON content type (415).
+ * Checks a control request in this order: `Host` is an IP literal,
+ * `localhost` or in `allowedHosts` (403), `Origin` matches `Host` (403),
+ * the bearer token when one is configured (401), JSON content type (415).
+ * `allowedHosts` holds names as `normalizeHostNames` returns them.
  */
 export function checkControlRequest(
   req: ServerRequest,
   token: string | null,
+  allowedHosts: string[],
 ): Failure | null {
+  const host = checkHost(req, allowedHosts);
+  if (host) return host;
   const origin = checkOrigin(req);
   if (origin) return origin;
   if (token) {

@@ -13,7 +13,9 @@
  * | `/events`              | GET    | Server-Sent Events stream             |
  * | anything else          | GET    | static file from the web root         |
  *
- * POST requests need a matching `Origin` (when sent), the bearer token (when
+ * HEAD works on the GET routes except `/events` and `/api/history`.
+ * POST requests need a `Host` that is an IP address, `localhost` or in
+ * `allowedHosts`, a matching `Origin` (when sent), the bearer token (when
  * one is configured) and a JSON body. Accepted commands get 202 because the
  * result arrives later as a bus event. Every error is `{ "error": ... }`.
  */
@@ -23,11 +25,13 @@ import type {
   ServerRequest,
   ServerResponse,
 } from '../drivers/http-server';
+import type { Timers } from '../drivers/platform';
 import type { FileStore } from '../drivers/storage';
 import { downloadLog, listLogs, serveStatic } from './api-files';
 import { parseHistoryQuery, readHistory } from './api-history';
 import {
   checkControlRequest,
+  normalizeHostNames,
   parseJsonObject,
   sendFailure,
   sendJson,
@@ -50,9 +54,32 @@ export interface ApiOptions {
   readStatic: (path: string) => string | Uint8Array | null;
   /** Bearer token for POST requests. Null or '' turns the check off. */
   apiToken?: string | null;
-  /** Maximum history range in days. */
+  /**
+   * Host names, without port, that POST requests may send in `Host`
+   * besides IP addresses and `localhost`, e.g. `["logger.local"]`.
+   */
+  allowedHosts?: string[];
+  /** Timers for the history reads; defaults to the global setTimeout. */
+  timers?: Timers;
+  /** Maximum history range in days (default 31). */
   historyMaxDays?: number;
+  /** History requests read at once; more get a 503 (default 2). */
+  historyMaxConcurrent?: number;
+  /** Bytes of log files a history request reads per step (default 64 KB). */
+  historyStepBytes?: number;
 }
+
+/** Seconds a client should wait after the history request cap, a guess. */
+const HISTORY_RETRY_S = 5;
+
+const GLOBAL_TIMERS: Timers = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};
+
+/** GET routes that do not answer HEAD, because their work is expensive. */
+const NO_HEAD = ['/events', '/api/history'];
 
 const EARLIEST_TIME_MS = Date.UTC(2020, 0, 1);
 const LATEST_TIME_MS = Date.UTC(2100, 0, 1);
@@ -74,11 +101,39 @@ function describe(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
+/**
+ * Wraps a response for a HEAD request: the status and headers go out, and
+ * the first `write()` or `end()` ends the response without a body. `write()`
+ * returns false, so streaming routes wait for a drain and stop on close.
+ */
+function withoutBody(res: ServerResponse): ServerResponse {
+  let ended = false;
+  function finish(): void {
+    if (ended) return;
+    ended = true;
+    res.end();
+  }
+  return {
+    writeHead: (status, headers) => res.writeHead(status, headers),
+    write: () => {
+      finish();
+      return false;
+    },
+    end: finish,
+    onClose: (listener) => res.onClose(listener),
+    onDrain: (listener) => res.onDrain(listener),
+  };
+}
+
 export function createApiHandler(options: ApiOptions): RequestHandler {
   const bus = options.bus;
   const log = options.log;
   const token = options.apiToken || null;
+  const allowedHosts = normalizeHostNames(options.allowedHosts || []);
+  const timers = options.timers || GLOBAL_TIMERS;
   const historyMaxDays = options.historyMaxDays ?? 31;
+  const historyMaxConcurrent = options.historyMaxConcurrent ?? 2;
+  let historyReads = 0;
 
   /** Runs the POST checks and `accept` with the checked field value. */
   function command(
@@ -87,7 +142,7 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
     accept: (value: unknown, req: ServerRequest) => void,
   ): Route {
     return (req, res) => {
-      const rejected = checkControlRequest(req, token);
+      const rejected = checkControlRequest(req, token, allowedHosts);
       if (rejected) {
         if (rejected.status === 401 || rejected.status === 403) {
           log.warn('control request rejected', {
@@ -153,14 +208,54 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
       historyMaxDays,
     );
     if (!parsed.ok) return parsed.failure;
-    let history;
-    try {
-      history = readHistory(options.store, parsed.value);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      return { status: 503, message: 'log storage unavailable: ' + reason };
+    if (historyReads >= historyMaxConcurrent) {
+      return {
+        status: 503,
+        message:
+          'too many history requests in progress (max ' +
+          historyMaxConcurrent +
+          '); retry in a few seconds',
+        headers: { 'Retry-After': String(HISTORY_RETRY_S) },
+      };
     }
-    sendJson(res, 200, history);
+    historyReads++;
+    let active = true;
+    function release(): void {
+      if (!active) return;
+      active = false;
+      historyReads--;
+    }
+    const read = readHistory(
+      {
+        store: options.store,
+        timers,
+        stepBytes: options.historyStepBytes,
+      },
+      parsed.value,
+      (result) => {
+        release();
+        if ('history' in result) {
+          sendJson(res, 200, result.history);
+          return;
+        }
+        const error = result.error;
+        const reason = error instanceof Error ? error.message : String(error);
+        log.warn('history request failed', { url: req.url, error });
+        sendFailure(res, {
+          status: 503,
+          message: 'log storage unavailable: ' + reason,
+        });
+      },
+    );
+    // Node also reports close after a finished response; then this is a no-op.
+    res.onClose(() => {
+      if (!active) return;
+      read.cancel();
+      release();
+      log.info('history request cancelled, the client left', {
+        remoteAddress: req.remoteAddress,
+      });
+    });
     return null;
   };
 
@@ -200,9 +295,15 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
         },
       };
     }
+    const head = methods.GET !== undefined && NO_HEAD.indexOf(path) < 0;
+    if (req.method === 'HEAD' && head) {
+      return methods.GET(req, withoutBody(res));
+    }
     const handler = methods[req.method];
     if (!handler) {
-      const allow = Object.keys(methods).join(', ');
+      const allowed = Object.keys(methods);
+      if (head) allowed.push('HEAD');
+      const allow = allowed.join(', ');
       return {
         status: 405,
         message:

@@ -11,7 +11,11 @@
  * - When `write()` returns false, messages for that client wait in its own
  *   queue until `onDrain`. A client whose queue passes `maxBufferBytes` is
  *   disconnected, and its browser reconnects and catches up.
- * - Clients beyond `maxClients` get a 503 JSON error.
+ * - A client beyond `maxClients` gets a short stream: `retry: busyRetryMs`
+ *   and a `busy` message, then the end. EventSource reconnects after that
+ *   delay and joins once a slot is free. A 503 would stop EventSource for
+ *   good. Dropping the oldest client instead would let more than
+ *   `maxClients` open pages evict each other in a loop.
  * - The hub emits `server.clientsChanged` when the number of clients
  *   changes, at most once per change even when sending that event drops
  *   further clients.
@@ -20,7 +24,6 @@ import type { Bus } from '../bus/bus';
 import type { EventName } from '../bus/events';
 import type { ServerRequest, ServerResponse } from '../drivers/http-server';
 import type { Timers } from '../drivers/platform';
-import { sendJson } from './api-http';
 import type { Logger } from './logger';
 import {
   closeResponse,
@@ -43,6 +46,8 @@ export interface SseHubOptions {
   retryMs?: number;
   /** Queued characters per client before it is dropped. */
   maxBufferBytes?: number;
+  /** Reconnection delay for clients over `maxClients`, in ms. */
+  busyRetryMs?: number;
 }
 
 export interface SseHub {
@@ -62,6 +67,9 @@ const SSE_HEADERS = {
   // Stops reverse proxies such as nginx from buffering the stream.
   'X-Accel-Buffering': 'no',
 };
+
+/** Minimum time between two warnings about busy replies, in ms. */
+const BUSY_WARNING_MS = 60_000;
 
 export function formatMessage(
   id: number,
@@ -85,6 +93,7 @@ export function createSseHub(options: SseHubOptions): SseHub {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const retryMs = options.retryMs ?? 3000;
   const maxBufferBytes = options.maxBufferBytes ?? 16_384;
+  const busyRetryMs = options.busyRetryMs ?? 10_000;
 
   const clients: Client[] = [];
   const history: { id: number; text: string }[] = [];
@@ -93,6 +102,9 @@ export function createSseHub(options: SseHubOptions): SseHub {
   let heartbeat: unknown = null;
   let announcedCount = 0;
   let announcing = false;
+  /** Busy replies since the last warning, and when that warning was. */
+  let busySinceWarning = 0;
+  let busyWarnedAt: number | null = null;
 
   // Sending `server.clientsChanged` can drop a slow client, which changes
   // the count again. The flag keeps that from nesting: the outer loop
@@ -180,25 +192,56 @@ export function createSseHub(options: SseHubOptions): SseHub {
     return missed;
   }
 
-  function reject(req: ServerRequest, res: ServerResponse): void {
-    log.warn('SSE client rejected, too many clients', {
+  /** Warns at most once per `BUSY_WARNING_MS`, with the count since. */
+  function logBusy(req: ServerRequest): void {
+    busySinceWarning++;
+    const now = timers.now();
+    if (busyWarnedAt !== null && now - busyWarnedAt < BUSY_WARNING_MS) {
+      log.debug('SSE client told to retry, too many clients', {
+        remoteAddress: req.remoteAddress,
+      });
+      return;
+    }
+    log.warn('SSE clients told to retry, too many clients', {
       remoteAddress: req.remoteAddress,
       maxClients,
+      busyReplies: busySinceWarning,
+      retryMs: busyRetryMs,
     });
-    const message = 'too many event stream clients (max ' + maxClients + ')';
-    sendJson(
-      res,
-      503,
-      { error: message },
-      {
-        'Retry-After': String(Math.ceil(retryMs / 1000)),
-      },
+    busyWarnedAt = now;
+    busySinceWarning = 0;
+  }
+
+  /**
+   * Answers a client over the cap with `retry:` and a `busy` message, then
+   * ends the stream, so EventSource tries again after `busyRetryMs`. The
+   * message has no id, so the browser keeps its Last-Event-ID.
+   */
+  function sendBusy(req: ServerRequest, res: ServerResponse): void {
+    logBusy(req);
+    const busy = {
+      error:
+        'too many live pages (max ' +
+        maxClients +
+        '), retrying in ' +
+        Math.round(busyRetryMs / 1000) +
+        ' s',
+      maxClients,
+      retryMs: busyRetryMs,
+    };
+    res.writeHead(200, SSE_HEADERS);
+    res.end(
+      'retry: ' +
+        busyRetryMs +
+        '\n\nevent: busy\ndata: ' +
+        JSON.stringify(busy) +
+        '\n\n',
     );
   }
 
   function handle(req: ServerRequest, res: ServerResponse): void {
     if (clients.length >= maxClients) {
-      reject(req, res);
+      sendBusy(req, res);
       return;
     }
     clientNumber++;

@@ -22,6 +22,8 @@ export interface LastReading {
   temperatureC: number | null;
   plugTotalWh: number | null;
   totalWh: number | null;
+  /** The plug's `errors`, e.g. `overpower`; empty when it reports none. */
+  errors: string[];
 }
 
 export interface MachineTransition {
@@ -137,6 +139,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       temperatureC: reading.temperatureC,
       plugTotalWh: reading.plugTotalWh,
       totalWh: reading.totalWh,
+      errors: (reading.errors || []).slice(),
     };
   }
 
@@ -166,7 +169,11 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       if (p.error) state.plug.lastError = p.error;
     },
     'shelly.deviceIdentified': (p) => (state.plug.device = p),
-    'shelly.outputSet': (p) => (state.plug.output = p.on),
+    'shelly.outputSet': (p) => {
+      state.plug.output = p.on;
+      // A command that succeeded makes an older failure history.
+      state.lastCommandFailure = null;
+    },
     'shelly.commandFailed': (p) => {
       state.lastCommandFailure = {
         method: p.method,

@@ -15,7 +15,7 @@ import {
 } from '../../firmware/drivers/fake/storage';
 import { createNodeHttpServer } from '../../firmware/drivers/node/http-server';
 import { nodeTimers } from '../../firmware/drivers/node/platform';
-import { createApiHandler } from '../../firmware/lib/api';
+import { createApiHandler, type ApiOptions } from '../../firmware/lib/api';
 import { createLogger, type LogRecord } from '../../firmware/lib/logger';
 import {
   createSseHub,
@@ -31,6 +31,11 @@ export interface WebRigOptions {
   apiToken?: string;
   maxBodyBytes?: number;
   sse?: Partial<SseHubOptions>;
+  /**
+   * API options that replace the rig's, e.g. `store` for a folder on disk
+   * (`WebRig.store` is then unused) or `allowedHosts`.
+   */
+  api?: Partial<ApiOptions>;
   /** Web root files by path, e.g. `{ 'index.html': '<!doctype html>' }`. */
   webRoot?: Record<string, string>;
 }
@@ -76,6 +81,8 @@ export async function startWebRig(
     sse,
     readStatic: (path) => (path in webRoot ? webRoot[path] : null),
     apiToken: options.apiToken,
+    timers: nodeTimers,
+    ...options.api,
   });
 
   const driver = createNodeHttpServer({

@@ -1,0 +1,317 @@
+/**
+ * Device entry, bundled for the Espruino interpreter: reads the settings
+ * that flashing put in Storage (`secrets.json`), picks the board profile
+ * for `process.env.BOARD`, and wires the same actors as the host runtime
+ * (`firmware/host.ts`) to the Espruino drivers. It switches the telnet
+ * console off first, because it would give anyone on the network a
+ * JavaScript prompt.
+ *
+ * Web app files are served by the HTTP driver from the card's `html/`
+ * folder; the API handler only serves the API.
+ */
+import { clockMachine } from './actors/clock';
+import { displayMachine } from './actors/display';
+import { ledMachine } from './actors/led';
+import { logQueueMachine } from './actors/log-queue';
+import { serverMachine } from './actors/server';
+import { shellyMachine } from './actors/shelly';
+import { wifiDeviceMachine } from './actors/wifi-device';
+import { boardFor, type BoardProfile } from './boards/linux';
+import { qtpyEsp32s3 } from './boards/qtpy-esp32s3';
+import { createBus, type Bus } from './bus/bus';
+import { parseConfig, plugBaseUrl, type Config } from './config';
+import type { HttpModule } from './drivers/espruino';
+import { createHardware, type Hardware } from './drivers/espruino/board-setup';
+import { createEspruinoHttpClient } from './drivers/espruino/http-client';
+import { createEspruinoHttpServer } from './drivers/espruino/http-server';
+import {
+  createSha256Hex,
+  espruinoHostClock,
+  espruinoTimers,
+} from './drivers/espruino/platform';
+import type { SdFileStore } from './drivers/espruino/storage';
+import { createApiHandler } from './lib/api';
+import { createDayEnergy } from './lib/day-energy';
+import { createWriter, readFirstRow, readLastRow } from './lib/log-files';
+import { createQueueData } from './lib/log-intake';
+import { createLogger, formatRecord, type Logger } from './lib/logger';
+import {
+  createMeterState,
+  restoreMeterState,
+  type MeterState,
+} from './lib/meter';
+import { createPollSession } from './lib/poll-session';
+import {
+  runMachine,
+  type RunningActor,
+  type RunOptions,
+} from './lib/run-actor';
+import { createShellyClient } from './lib/shelly-client';
+import { createSseHub } from './lib/sse';
+import { createStatusStore } from './lib/status-store';
+import { createTimeStamper, type TimeStamper } from './lib/time-stamp';
+
+/** The access point's address until the radio reports its own. */
+const AP_DEFAULT_IP = '192.168.4.1';
+
+interface Restored {
+  meter: MeterState;
+  dayStart: { day: string; startWh: number } | undefined;
+}
+
+function disableTelnet(): void {
+  try {
+    require('TelnetServer').setOptions({ mode: 'off' });
+  } catch (err) {
+    console.log('switching the telnet console off failed: ' + err);
+  }
+}
+
+function readSettings(): Config {
+  const raw = require('Storage').readJSON('secrets.json', true);
+  if (raw === undefined) {
+    console.log('secrets.json not found in Storage: using defaults');
+  }
+  return parseConfig(raw === undefined ? {} : raw);
+}
+
+/** Continues the reset-safe total and today's energy from the log. */
+function restoreFromLog(store: SdFileStore, log: Logger): Restored {
+  try {
+    store.mount();
+    const row = readLastRow(store);
+    if (row && row.total_Wh !== null && row.plug_total_Wh !== null) {
+      const day = row.ts.slice(0, 10);
+      const first = readFirstRow(store, day);
+      const startWh =
+        first && first.total_Wh !== null ? first.total_Wh : row.total_Wh;
+      log.info('energy total restored from log', {
+        totalWh: row.total_Wh,
+        dayStartWh: startWh,
+        at: row.ts,
+      });
+      const segment = row.segment || 0;
+      return {
+        meter: restoreMeterState(row.total_Wh, row.plug_total_Wh, segment),
+        dayStart: { day, startWh },
+      };
+    }
+  } catch (err) {
+    log.warn('could not read the log to restore the total', { error: err });
+  }
+  return { meter: createMeterState(), dayStart: undefined };
+}
+
+interface Wiring {
+  bus: Bus;
+  log: Logger;
+  config: Config;
+  hardware: Hardware;
+  restored: Restored;
+  stamper: TimeStamper;
+  actors: RunningActor[];
+  run: RunOptions;
+}
+
+function startNetwork(w: Wiring): void {
+  const log = w.log.child('wifi');
+  const radio = w.hardware.radio;
+  if (!radio) {
+    // The Linux build has no Wi-Fi module and cannot list its addresses.
+    log.info('no Wi-Fi on this board: the network is not managed');
+    return;
+  }
+  const input = {
+    bus: w.bus,
+    log,
+    timers: espruinoTimers,
+    radio,
+    ap: w.config.ap,
+    station: w.config.station,
+    scanTimeoutMs: 15000,
+    apTimeoutMs: 10000,
+    joinTimeoutMs: 30000,
+    backoffBaseMs: 5000,
+    backoffMaxMs: 120000,
+    checkMs: 10000,
+  };
+  w.actors.push(runMachine('wifi', wifiDeviceMachine, input, w.run));
+}
+
+function startWeb(w: Wiring): void {
+  const timers = espruinoTimers;
+  const dayStart = w.restored.dayStart;
+  const status = createStatusStore({ bus: w.bus, timers, dayStart });
+  const sse = createSseHub({
+    bus: w.bus,
+    timers,
+    log: w.log.child('sse'),
+    snapshot: status.snapshot,
+    maxClients: 4,
+    maxBufferBytes: 8192,
+  });
+  const handler = createApiHandler({
+    bus: w.bus,
+    log: w.log.child('api'),
+    store: w.hardware.store,
+    status,
+    sse,
+    readStatic: () => null,
+    apiToken: w.config.apiToken,
+  });
+  const store = w.hardware.store;
+  const radio = w.hardware.radio;
+  const driver = createEspruinoHttpServer({
+    http: require('http') as HttpModule,
+    port: w.config.http.port,
+    log: w.log.child('http'),
+    timers,
+    addresses: () => {
+      if (!radio) return ['127.0.0.1'];
+      const ips = radio.addresses();
+      return ips.length > 0 ? ips : [AP_DEFAULT_IP];
+    },
+    staticFiles: { open: (path) => store.openRead('html/' + path) },
+  });
+  const input = {
+    bus: w.bus,
+    log: w.log.child('server'),
+    driver,
+    handler,
+    timers,
+  };
+  w.actors.push(runMachine('server', serverMachine, input, w.run));
+}
+
+/** Starts the clock, LED, display and SD log actors. */
+function startLocal(w: Wiring): void {
+  const timers = espruinoTimers;
+  const bus = w.bus;
+  const store = w.hardware.store;
+  const dayStart = w.restored.dayStart;
+
+  const clock = {
+    bus,
+    log: w.log.child('clock'),
+    timers,
+    host: espruinoHostClock,
+    ntpCheckMs: 600000,
+    plugToleranceMs: 1500,
+  };
+  w.actors.push(runMachine('clock', clockMachine, clock, w.run));
+
+  const led = { bus, log: w.log.child('led'), driver: w.hardware.led };
+  w.actors.push(runMachine('led', ledMachine, led, w.run));
+
+  const display = {
+    bus,
+    log: w.log.child('display'),
+    timers,
+    driver: w.hardware.display,
+    refreshMs: 1000,
+    retryMs: 30000,
+    day: createDayEnergy(
+      dayStart ? dayStart.day : null,
+      dayStart ? dayStart.startWh : null,
+    ),
+  };
+  w.actors.push(runMachine('display', displayMachine, display, w.run));
+
+  const logQueue = {
+    bus,
+    log: w.log.child('log'),
+    store,
+    writer: createWriter(store, w.log.child('log')),
+    timers,
+    data: createQueueData(),
+    stamp: w.stamper.stamp,
+    enabled: w.config.logging.enabled,
+    maxQueue: 100,
+    flushMs: w.config.logging.flushMs,
+    retryMs: 1000,
+    maxRetryMs: 30000,
+    remountAfter: 3,
+  };
+  w.actors.push(runMachine('logQueue', logQueueMachine, logQueue, w.run));
+}
+
+/** Starts polling the plug; without its address the logger only serves. */
+function startPlug(w: Wiring): void {
+  const config = w.config;
+  if (!config.plug.address) {
+    w.log.error('plug.address is not set in secrets.json: not polling');
+    return;
+  }
+
+  const client = createShellyClient({
+    baseUrl: plugBaseUrl(config.plug.address),
+    password: config.plug.password,
+    timeoutMs: config.requestTimeoutMs,
+    http: createEspruinoHttpClient({
+      http: require('http') as HttpModule,
+      timers: espruinoTimers,
+    }),
+    sha256hex: createSha256Hex(require('crypto')),
+  });
+
+  const shelly = {
+    bus: w.bus,
+    log: w.log.child('shelly'),
+    client,
+    timers: espruinoTimers,
+    session: createPollSession(w.restored.meter),
+    stamp: w.stamper.stamp,
+    pollIntervalMs: config.pollIntervalMs,
+    timeSyncMs: 60000,
+    backoffBaseMs: 1000,
+    backoffMaxMs: 30000,
+    unreachableAfter: 3,
+  };
+  w.actors.push(runMachine('shelly', shellyMachine, shelly, w.run));
+}
+
+function main(): void {
+  disableTelnet();
+  let config: Config;
+  try {
+    config = readSettings();
+  } catch (err) {
+    console.log('logger not started: ' + (err as Error).message);
+    return;
+  }
+
+  const log = createLogger(
+    (record) => console.log(formatRecord(record)),
+    config.logLevel,
+  );
+
+  const board = boardFor(process.env.BOARD, qtpyEsp32s3);
+  log.info('logger starting', { board: board.name });
+  const hardware = createHardware(board, config.sdRoot, log);
+
+  const bus = createBus(log.child('bus'));
+  const wiring: Wiring = {
+    bus,
+    log,
+    config,
+    hardware,
+    restored: restoreFromLog(hardware.store, log),
+    stamper: createTimeStamper(bus, espruinoTimers),
+    actors: [],
+    run: { bus, log: log.child('actor'), timers: espruinoTimers },
+  };
+
+  // The status store subscribes first, so it receives every actor's first
+  // event.
+  startWeb(wiring);
+  startLocal(wiring);
+  startNetwork(wiring);
+  startPlug(wiring);
+
+  if (!hardware.radio && !config.apiToken) {
+    // Espruino's server binds every interface, whatever http.host is set to.
+    log.warn('the web server is open to the network: set apiToken');
+  }
+}
+
+main();
