@@ -118,13 +118,39 @@ function isPort(n: number): boolean {
   return Math.floor(n) === n && n >= 0 && n <= 65535;
 }
 
+/** Integer range check; also rejects NaN from a bad command-line value. */
+function checkRange(
+  problems: Problems,
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+  why: string,
+): void {
+  if (Math.floor(value) === value && value >= min && value <= max) return;
+  problems.push(
+    name +
+      ' must be an integer from ' +
+      min +
+      ' to ' +
+      max +
+      (why ? ' (' + why + ')' : '') +
+      ', got ' +
+      value,
+  );
+}
+
 function checkRanges(c: Config, problems: Problems): void {
-  if (c.pollIntervalMs < 500)
-    problems.push(
-      'pollIntervalMs must be at least 500 (the plug throttles faster polls)',
-    );
-  if (c.requestTimeoutMs < 100)
-    problems.push('requestTimeoutMs must be at least 100');
+  checkRange(
+    problems,
+    'pollIntervalMs',
+    c.pollIntervalMs,
+    500,
+    3600000,
+    'the plug throttles faster polls',
+  );
+  checkRange(problems, 'requestTimeoutMs', c.requestTimeoutMs, 100, 60000, '');
+  checkRange(problems, 'logging.flushMs', c.logging.flushMs, 0, 60000, '');
   if (!isPort(c.http.port))
     problems.push('http.port must be an integer 0..65535');
   if (!isPort(c.https.port))

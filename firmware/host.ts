@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import { createBus, type Bus } from './bus/bus';
+import type { Events } from './bus/events';
+import { lockFolder } from './drivers/node/lock';
 import { plugBaseUrl, type Config } from './config';
 import { nodeTimers } from './drivers/node/platform';
 import { createNodeFileStore } from './drivers/node/storage';
@@ -98,7 +100,7 @@ async function startPlugTarget(
 }
 
 /** Ask the log queue to write what it holds; gives up after `timeoutMs`. */
-function flushLog(bus: Bus, timeoutMs = 2000): Promise<void> {
+function flushLog(bus: Bus, log: Logger, timeoutMs = 2000): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, timeoutMs);
     function done(): void {
@@ -106,11 +108,36 @@ function flushLog(bus: Bus, timeoutMs = 2000): Promise<void> {
       bus.off('log.statusChanged', onStatus);
       resolve();
     }
-    function onStatus(s: { status: string }): void {
-      if (s.status === 'off') done();
+    function onStatus(s: Events['log.statusChanged']): void {
+      if (s.status !== 'off') return;
+      if (s.queueLength > 0) {
+        log.error('rows not written at stop, the card is failing', {
+          queued: s.queueLength,
+          lastError: s.lastError,
+        });
+      }
+      done();
     }
     bus.on('log.statusChanged', onStatus);
     bus.emit('log.setEnabled', { enabled: false });
+  });
+}
+
+/**
+ * Wait for the web server's first listen. A first failure stops the start,
+ * because a logger whose page nobody can open is worse than a clear error.
+ */
+function firstListen(bus: Bus): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    bus.on('server.started', (e) => resolve(e.urls));
+    bus.on('server.listenFailed', (e) => {
+      if (e.attempt !== 1) return;
+      const hint =
+        e.code === 'EADDRINUSE'
+          ? '; another program uses the port: stop it or choose another with --port / --https-port'
+          : '';
+      reject(new Error('web server failed to listen: ' + e.message + hint));
+    });
   });
 }
 
@@ -118,6 +145,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
   const { config, log } = o;
   const timers = nodeTimers;
   const bus = createBus(log.child('bus'));
+  const releaseLock = lockFolder(config.sdRoot);
   const store = createNodeFileStore(config.sdRoot);
 
   const plug = await startPlugTarget(config, log);
@@ -155,9 +183,18 @@ export async function startHost(o: HostOptions): Promise<Host> {
     server: { driver, handler },
   });
 
-  const urls = await new Promise<string[]>((resolve) =>
-    bus.on('server.started', (e) => resolve(e.urls)),
-  );
+  let urls: string[];
+  try {
+    urls = await firstListen(bus);
+  } catch (err) {
+    for (const actor of actors.slice().reverse()) actor.stop();
+    sse.close();
+    status.dispose();
+    stamper.dispose();
+    if (plug.sim) await plug.sim.stop();
+    releaseLock();
+    throw err;
+  }
   const redirect = await startRedirectServer(config, web, urls, log);
 
   return {
@@ -167,7 +204,8 @@ export async function startHost(o: HostOptions): Promise<Host> {
     plugUrl: plug.url,
     simulator: plug.sim,
     async stop() {
-      await flushLog(bus);
+      await flushLog(bus, log);
+      releaseLock();
       for (const actor of actors.slice().reverse()) actor.stop();
       sse.close();
       status.dispose();

@@ -107,6 +107,20 @@ test('log files last row restores the total', () => {
   card.done();
 });
 
+test('log files last row follows the largest total', () => {
+  const card = tempCard();
+  const store = createNodeFileStore(card.root);
+  const writer = createWriter(store, capture().log);
+  const real = readingRow(reading(5, Date.UTC(2026, 5, 1, 10)));
+  const later = readingRow(reading(9, Date.UTC(2026, 0, 1, 0, 0, 30)));
+  writer.write([{ row: real, csvDone: false, jsonlDone: false }]);
+  writer.write([{ row: later, csvDone: false, jsonlDone: false }]);
+  const last = readLastRow(store);
+  assert.is(last?.total_Wh, 109);
+  assert.is(last?.ts, '2026-01-01T00:00:30.000Z');
+  card.done();
+});
+
 test('log files last row is null on an empty card', () => {
   const card = tempCard();
   assert.is(readLastRow(createNodeFileStore(card.root)), null);

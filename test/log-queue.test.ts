@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COLUMNS, CSV_HEADER } from '../firmware/lib/log-format';
-import { csvRows, logRig } from './support/log-rig';
+import { csvRows, logRig, reading as readingAt } from './support/log-rig';
 
 const DAY = '2026-06-01';
 const CSV = 'logs/' + DAY + '.csv';
@@ -156,8 +156,9 @@ test('log queue overflow drops oldest and counts exactly', async () => {
   }
   assert.is(r.deps.data.dropped, 15);
   const queued = r.deps.data.pending;
-  assert.is(queued.filter((p) => p.row.event === 'reading').length, 10);
-  assert.is(queued.filter((p) => p.row.event === 'dropped').length, 1);
+  assert.is(queued.length, 10);
+  assert.is(r.deps.data.drops.csv?.count, 15);
+  assert.is(r.deps.data.drops.jsonl?.count, 15);
   assert.is(r.statuses[r.statuses.length - 1].dropped, 15);
   r.store.fail = false;
   await r.timers.advance(5000);
@@ -245,6 +246,41 @@ test('log queue splits rows by UTC day', async () => {
   r.actor.stop();
 });
 
-import { reading as readingAt } from './support/log-rig';
+test('log queue stays bounded when one file fails', async () => {
+  const r = logRig();
+  r.deps.maxQueue = 10;
+  r.actor.start();
+  await r.timers.advance(0);
+  const append = r.store.append;
+  let jsonlBroken = true;
+  r.store.append = (path, text) => {
+    if (jsonlBroken && path.endsWith('.jsonl')) throw new Error('read-only');
+    append(path, text);
+  };
+  for (let i = 1; i <= 40; i++) {
+    r.emitReading(i);
+    await r.timers.advance(1000);
+  }
+  assert.is(r.deps.data.pending.length, 10);
+  assert.is(r.deps.data.dropped, 30);
+  assert.is(r.deps.data.drops.csv, null, 'the CSV took every dropped row');
+  assert.is(r.deps.data.drops.jsonl?.count, 30);
+  jsonlBroken = false;
+  await r.timers.advance(60000);
+  const rows = jsonRows(r.store);
+  const kept = rows.filter((x) => x.event === 'reading').map((x) => x.seq);
+  assert.equal(kept, [31, 32, 33, 34, 35, 36, 37, 38, 39, 40]);
+  const counted = rows
+    .filter((x) => x.event === 'dropped')
+    .map((x) => Number(String(x.note).split(' ')[0]));
+  assert.equal(counted, [30]);
+  assert.is(r.deps.data.pending.length, 0);
+  const csvEvents = csvRows(r.store, CSV).map(
+    (row) => row[COLUMNS.indexOf('event')],
+  );
+  assert.is(csvEvents.filter((e) => e === 'dropped').length, 0);
+  assert.is(csvEvents.filter((e) => e === 'reading').length, 40);
+  r.actor.stop();
+});
 
 test.run();

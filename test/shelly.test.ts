@@ -9,6 +9,7 @@ import {
   type FakeTimers,
 } from '../firmware/drivers/fake/timers';
 import { silentLogger } from '../firmware/lib/logger';
+import { ShellyError } from '../firmware/lib/shelly-client';
 import { createMeterState } from '../firmware/lib/meter';
 import { createPollSession } from '../firmware/lib/poll-session';
 import {
@@ -252,6 +253,27 @@ test('shelly stop cancels the poller', async () => {
   const count = r.client.calls.length;
   await r.timers.advance(10000);
   assert.is(r.client.calls.length, count);
+});
+
+test('shelly reports a command lost to a failed poll', async () => {
+  const r = rig();
+  const failed: Events['shelly.commandFailed'][] = [];
+  r.deps.bus.on('shelly.commandFailed', (x) => failed.push(x));
+  r.actor.start();
+  await r.timers.advance(1000);
+  const call = r.client.call;
+  r.client.call = async (method, params) => {
+    if (method === 'Switch.GetStatus') {
+      r.deps.bus.emit('shelly.setOutput', { on: false });
+      throw new ShellyError('timeout', 'scripted timeout');
+    }
+    return call(method, params);
+  };
+  await r.timers.advance(1000);
+  assert.is(failed.length, 1);
+  assert.is(failed[0].code, 'unreachable');
+  assert.ok(!r.client.calls.some((c) => c.method === 'Switch.Set'));
+  r.actor.stop();
 });
 
 test.run();

@@ -20,7 +20,13 @@ import type { LogStatus } from '../bus/events';
 import type { Timers } from '../drivers/platform';
 import type { FileStore } from '../drivers/storage';
 import type { Writer } from '../lib/log-files';
-import { startIntake, type LogQueueData } from '../lib/log-intake';
+import {
+  dropMarkers,
+  settleDropMarkers,
+  startIntake,
+  type LogQueueData,
+} from '../lib/log-intake';
+import type { PendingRow } from '../lib/log-files';
 import type { Logger } from '../lib/logger';
 import type { Stamp } from '../lib/poll-session';
 
@@ -72,15 +78,25 @@ function emitStatus(ctx: Context, status: LogStatus): void {
 function writeQueued(deps: LogQueueDeps): number {
   const data = deps.data;
   const batch = data.pending.slice();
-  if (batch.length === 0) return 0;
+  const markers = dropMarkers(data);
+  const rows: PendingRow[] = [];
+  if (markers.csv) rows.push(markers.csv);
+  if (markers.jsonl) rows.push(markers.jsonl);
+  if (batch.length + rows.length === 0) return 0;
   try {
-    data.file = deps.writer.write(batch);
+    data.file = deps.writer.write(rows.concat(batch));
   } finally {
+    settleDropMarkers(data, markers);
     let done = 0;
-    while (done < batch.length && batch[done].csvDone && batch[done].jsonlDone)
+    while (
+      done < batch.length &&
+      batch[done].csvDone &&
+      batch[done].jsonlDone
+    ) {
       done++;
+    }
     data.pending.splice(0, done);
-    data.written += batch.slice(0, done).filter((p) => !p.drop).length;
+    data.written += done;
   }
   return batch.length;
 }

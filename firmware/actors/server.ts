@@ -71,10 +71,17 @@ export const serverMachine = setup({
       deps.bus.emit('server.started', { urls });
     },
     logFailure: ({ context }, params: { error: unknown }) => {
+      const fields = errorFields(params.error);
       context.deps.log.error('server failed to listen, retrying', {
         attempt: context.attempts,
         retryInMs: context.deps.retryMs ?? 5000,
-        ...errorFields(params.error),
+        error: fields.error,
+        code: fields.code,
+      });
+      context.deps.bus.emit('server.listenFailed', {
+        attempt: context.attempts,
+        code: fields.code,
+        message: fields.error,
       });
     },
   },

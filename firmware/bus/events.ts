@@ -92,6 +92,12 @@ export type Events = {
   'display.frameRendered': { width: number; height: number; lines: string[] };
   'led.colorChanged': { rgb: [number, number, number]; reason: string };
   'server.started': { urls: string[] };
+  'server.listenFailed': {
+    attempt: number;
+    /** The system error code, such as EADDRINUSE, when there is one. */
+    code: string | null;
+    message: string;
+  };
   'server.clientsChanged': { sse: number };
 
   /** An actor's state value changed; drives the live statechart view. */

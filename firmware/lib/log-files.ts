@@ -24,8 +24,6 @@ export interface PendingRow {
   row: LogRow;
   csvDone: boolean;
   jsonlDone: boolean;
-  /** Set on the marker row that counts dropped rows. */
-  drop?: { count: number; firstTs: string };
 }
 
 /** Cut a torn last line off `path`; returns the bytes set aside. */
@@ -138,20 +136,35 @@ export function createWriter(store: FileStore, log: Logger): Writer {
   };
 }
 
-/** Read the last row of the newest JSONL file, to continue the energy total. */
+/**
+ * Read the most recent row with a total, to continue the energy total. The
+ * reset-safe total never decreases, so the last row written is the one with
+ * the largest total, whatever day its timestamp names: rows stamped by the
+ * fallback clock or a wrong browser time can sit in any file.
+ */
 export function readLastRow(store: FileStore): LogRow | null {
   const files = store
     .list('logs')
     .filter((f) => isLogFileName(f, 'jsonl'))
     .sort();
-  for (let i = files.length - 1; i >= 0; i--) {
-    const tail = store.readTail('logs/' + files[i], TAIL_BYTES) || '';
-    const lines = tail.split('\n');
-    for (let j = lines.length - 1; j >= 0; j--) {
-      const row = parseRow(lines[j]);
-      if (row && row.total_Wh !== null && row.plug_total_Wh !== null)
-        return row;
+  let best: LogRow | null = null;
+  for (const file of files) {
+    const row = lastRowWithTotal(store.readTail('logs/' + file, TAIL_BYTES));
+    if (
+      row &&
+      (best === null || (row.total_Wh as number) >= (best.total_Wh as number))
+    ) {
+      best = row;
     }
+  }
+  return best;
+}
+
+function lastRowWithTotal(tail: string | null): LogRow | null {
+  const lines = (tail || '').split('\n');
+  for (let j = lines.length - 1; j >= 0; j--) {
+    const row = parseRow(lines[j]);
+    if (row && row.total_Wh !== null && row.plug_total_Wh !== null) return row;
   }
   return null;
 }

@@ -1,10 +1,10 @@
 /**
  * The log queue's data side: a bounded queue of rows fed from the bus. It
- * keeps at most `maxQueue` rows; when full, the oldest row is dropped and
- * counted, and a `dropped` row in its place says how many rows were lost
- * over which span. That marker is not counted against `maxQueue` and is
- * updated in place while it is unwritten. A row leaves the queue only after
- * both of its files took it.
+ * keeps at most `maxQueue` rows. When full, the oldest row is dropped and
+ * counted for each file that had not taken it yet. Before its next batch,
+ * each such file gets one `dropped` row saying how many rows were lost over
+ * which span, so the count is exact per file even when only one file
+ * fails. A row leaves the queue only after both of its files took it.
  */
 import type { Bus } from '../bus/bus';
 import type { Events, LogStatus } from '../bus/events';
@@ -14,14 +14,24 @@ import { noteRow, readingRow, type LogRow } from './log-format';
 import type { PendingRow } from './log-files';
 import type { Stamp } from './poll-session';
 
+/** Rows one file lost to overflow since its last `dropped` row. */
+export interface DropSpan {
+  count: number;
+  firstTs: string;
+  lastTs: string;
+  source: LogRow['time_source'];
+}
+
 export interface LogQueueData {
   enabled: boolean;
   status: LogStatus;
   pending: PendingRow[];
+  /** Rows dropped from the queue since the logger started. */
   dropped: number;
   written: number;
   lastError: string | null;
   file: string | null;
+  drops: { csv: DropSpan | null; jsonl: DropSpan | null };
 }
 
 export function createQueueData(): LogQueueData {
@@ -33,44 +43,66 @@ export function createQueueData(): LogQueueData {
     written: 0,
     lastError: null,
     file: null,
+    drops: { csv: null, jsonl: null },
   };
 }
 
-function isUntouchedMarker(p: PendingRow | undefined): boolean {
-  return !!p && !!p.drop && !p.csvDone && !p.jsonlDone;
-}
-
-function dropNote(count: number, firstTs: string, lastTs: string): string {
-  return count + ' rows dropped (queue full) from ' + firstTs + ' to ' + lastTs;
-}
-
-/** Drop the oldest row and record it in the front marker. */
-function dropOldest(data: LogQueueData): void {
-  const markerFirst = data.pending.length > 0 && !!data.pending[0].drop;
-  const old = data.pending.splice(markerFirst ? 1 : 0, 1)[0];
-  data.dropped += 1;
-  const front = data.pending[0];
-  if (isUntouchedMarker(front)) {
-    const span = front.drop as { count: number; firstTs: string };
-    span.count += 1;
-    front.row.ts = old.row.ts;
-    front.row.note = dropNote(span.count, span.firstTs, old.row.ts);
-    return;
+function widen(span: DropSpan | null, row: LogRow): DropSpan {
+  if (!span) {
+    return {
+      count: 1,
+      firstTs: row.ts,
+      lastTs: row.ts,
+      source: row.time_source,
+    };
   }
-  const ts = Date.parse(old.row.ts);
-  const row = noteRow(
-    ts,
-    old.row.time_source,
-    'dropped',
-    dropNote(1, old.row.ts, old.row.ts),
-  );
-  const marker = {
-    row,
-    csvDone: false,
-    jsonlDone: false,
-    drop: { count: 1, firstTs: old.row.ts },
+  span.count += 1;
+  span.lastTs = row.ts;
+  return span;
+}
+
+function dropOldest(data: LogQueueData): void {
+  const old = data.pending.shift() as PendingRow;
+  data.dropped += 1;
+  if (!old.csvDone) data.drops.csv = widen(data.drops.csv, old.row);
+  if (!old.jsonlDone) data.drops.jsonl = widen(data.drops.jsonl, old.row);
+}
+
+export interface DropMarkers {
+  csv: PendingRow | null;
+  jsonl: PendingRow | null;
+}
+
+/**
+ * The `dropped` rows owed to each file, as pending entries that only that
+ * file still has to take. Writes are synchronous, so the spans cannot grow
+ * between this call and `settleDropMarkers` after the write.
+ */
+export function dropMarkers(data: LogQueueData): DropMarkers {
+  const csv = data.drops.csv;
+  const jsonl = data.drops.jsonl;
+  return {
+    csv: csv ? { row: markerRow(csv), csvDone: false, jsonlDone: true } : null,
+    jsonl: jsonl
+      ? { row: markerRow(jsonl), csvDone: true, jsonlDone: false }
+      : null,
   };
-  data.pending.splice(markerFirst ? 1 : 0, 0, marker);
+}
+
+/** Forget the spans whose marker rows their file took. */
+export function settleDropMarkers(data: LogQueueData, m: DropMarkers): void {
+  if (m.csv && m.csv.csvDone) data.drops.csv = null;
+  if (m.jsonl && m.jsonl.jsonlDone) data.drops.jsonl = null;
+}
+
+function markerRow(span: DropSpan): LogRow {
+  const note =
+    span.count +
+    ' rows dropped (queue full) from ' +
+    span.firstTs +
+    ' to ' +
+    span.lastTs;
+  return noteRow(Date.parse(span.lastTs), span.source, 'dropped', note);
 }
 
 /** Add a row, dropping the oldest when full; returns true when it dropped. */
@@ -79,8 +111,7 @@ export function enqueue(
   row: LogRow,
   maxQueue: number,
 ): boolean {
-  const markers = data.pending.filter((p) => !!p.drop).length;
-  const full = data.pending.length - markers >= maxQueue;
+  const full = data.pending.length >= maxQueue;
   if (full) dropOldest(data);
   data.pending.push({ row, csvDone: false, jsonlDone: false });
   return full;

@@ -72,6 +72,20 @@ export function createPoller(
   let timer: unknown = null;
   let lastTimeSync = -Infinity;
 
+  /** Report relay commands that will not run because polling failed. */
+  function rejectQueued(): void {
+    while (commands.length > 0) {
+      const on = commands.shift() as boolean;
+      deps.log.warn('relay command dropped, plug unreachable', { on });
+      deps.bus.emit('shelly.commandFailed', {
+        method: 'Switch.Set',
+        code: 'unreachable',
+        message:
+          'plug stopped answering; relay not switched ' + (on ? 'on' : 'off'),
+      });
+    }
+  }
+
   function schedule(ms: number): void {
     if (stopped) return;
     timer = deps.timers.setTimeout(() => {
@@ -85,12 +99,15 @@ export function createPoller(
       await switchRelay(deps, commands.shift() as boolean);
     }
     if (stopped) return;
-    await pollOnce(deps);
+    // The clock first, so that the first reading is stamped with the
+    // plug's time when that is the best source.
     const now = deps.timers.now();
-    if (!stopped && now - lastTimeSync >= deps.timeSyncMs) {
+    if (now - lastTimeSync >= deps.timeSyncMs) {
       lastTimeSync = now;
       await syncTime(deps);
     }
+    if (stopped) return;
+    await pollOnce(deps);
   }
 
   function cycle(): void {
@@ -106,6 +123,7 @@ export function createPoller(
         busy = false;
         if (stopped) return;
         stopped = true;
+        rejectQueued();
         const e = err as { code?: string; message?: string };
         onFail({ code: e.code || 'error', message: e.message || String(err) });
       },
@@ -126,6 +144,7 @@ export function createPoller(
     },
     stop() {
       stopped = true;
+      rejectQueued();
       if (timer !== null) deps.timers.clearTimeout(timer);
       timer = null;
     },
