@@ -10,16 +10,10 @@ import { lockFolder } from './drivers/node/lock';
 import { plugBaseUrl, type Config } from './config';
 import { nodeTimers } from './drivers/node/platform';
 import { createNodeFileStore } from './drivers/node/storage';
-import type { FileStore } from './drivers/storage';
 import { createDayEnergy } from './lib/day-energy';
-import { readFirstRow, readLastRow } from './lib/log-files';
+import { restoreFromLog } from './lib/restore';
 import { startHostActors } from './host-actors';
 import type { Logger } from './lib/logger';
-import {
-  createMeterState,
-  restoreMeterState,
-  type MeterState,
-} from './lib/meter';
 import { createSseHub } from './lib/sse';
 import { createStatusStore } from './lib/status-store';
 import { createTimeStamper } from './lib/time-stamp';
@@ -42,45 +36,6 @@ export interface Host {
   plugUrl: string;
   simulator: Simulator | null;
   stop(): Promise<void>;
-}
-
-interface Restored {
-  meter: MeterState;
-  /** The total at the first row of the last logged day. */
-  dayStart: { day: string; startWh: number } | undefined;
-}
-
-/** Continue the reset-safe total and today's energy from the log, if any. */
-function restoreFromLog(store: FileStore, log: Logger): Restored {
-  try {
-    store.mount();
-    const row = readLastRow(store);
-    if (row && row.total_Wh !== null && row.plug_total_Wh !== null) {
-      const day = row.ts.slice(0, 10);
-      const first = readFirstRow(store, day);
-      const startWh =
-        first && first.total_Wh !== null ? first.total_Wh : row.total_Wh;
-      log.info('energy total restored from log', {
-        totalWh: row.total_Wh,
-        plugTotalWh: row.plug_total_Wh,
-        dayStartWh: startWh,
-        at: row.ts,
-      });
-      return {
-        meter: restoreMeterState(
-          row.total_Wh,
-          row.plug_total_Wh,
-          row.segment || 0,
-        ),
-        dayStart: { day, startWh },
-      };
-    }
-  } catch (err) {
-    log.warn('could not read the log to restore the total', {
-      error: (err as Error).message,
-    });
-  }
-  return { meter: createMeterState(), dayStart: undefined };
 }
 
 async function startPlugTarget(
