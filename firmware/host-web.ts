@@ -12,6 +12,7 @@ import { ensureCertificates } from '../certs/ca';
 import type { Config, HttpsSettings } from './config';
 import type { HttpServerDriver, RequestHandler } from './drivers/http-server';
 import { createNodeHttpServer } from './drivers/node/http-server';
+import { nodeTimers } from './drivers/node/platform';
 import { createStaticReader } from './drivers/node/static-files';
 import { createApiHandler, type ApiOptions } from './lib/api';
 import {
@@ -122,6 +123,8 @@ export async function createWebServer(
       appVersion(webRoot),
     ),
     apiToken: config.apiToken,
+    allowedHosts: config.https.names,
+    timers: nodeTimers,
   });
   const driver = createNodeHttpServer({
     host: config.http.host,

@@ -34,10 +34,14 @@ async function errorMessage(res) {
 /**
  * GETs JSON. Returns `{ data, fromCache }`, where `fromCache` is true when
  * the service worker returned its cached copy because the network failed.
- * Throws an Error with the server's message on an error status.
+ * Throws an Error with the server's message on an error status. `signal`
+ * is an optional AbortSignal.
  */
-export async function getJson(path) {
-  const res = await fetch(path, { headers: { Accept: 'application/json' } });
+export async function getJson(path, signal) {
+  const res = await fetch(path, {
+    headers: { Accept: 'application/json' },
+    signal,
+  });
   if (!res.ok) throw new Error(await errorMessage(res));
   const fromCache = res.headers.get('X-Served-From') === 'cache';
   return { data: await res.json(), fromCache };
@@ -45,8 +49,9 @@ export async function getJson(path) {
 
 /**
  * POSTs `body` as JSON. `askToken(message)` resolves with a token, or with
- * null when the user cancels. Resolves with null on success, else with an
- * error message.
+ * null when the user cancels. Resolves with `{ error, reply }`: `error` is
+ * null on success, else the message, and `reply` is the JSON reply body of
+ * a success, or null.
  */
 export async function postJson(path, body, askToken) {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -61,14 +66,27 @@ export async function postJson(path, body, askToken) {
         body: JSON.stringify(body),
       });
     } catch (err) {
-      return 'the logger is not reachable (' + err.message + ')';
+      return failed('the logger is not reachable (' + err.message + ')');
     }
-    if (res.ok) return null;
+    if (res.ok) return { error: null, reply: await replyBody(res) };
     const message = await errorMessage(res);
-    if (res.status !== 401) return message;
+    if (res.status !== 401) return failed(message);
     const entered = await askToken(message);
-    if (entered === null) return 'cancelled: ' + message;
+    if (entered === null) return failed('cancelled: ' + message);
     saveToken(entered);
   }
-  return 'the API token was rejected';
+  return failed('the API token was rejected');
+}
+
+function failed(error) {
+  return { error, reply: null };
+}
+
+/** Reads the JSON body of a success, or returns null when it has none. */
+async function replyBody(res) {
+  try {
+    return await res.json();
+  } catch {
+    return null;
+  }
 }

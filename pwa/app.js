@@ -4,7 +4,11 @@ import { getJson, postJson, saveToken, savedToken } from './api.js';
 import { drawFrame, watchDisplaySize } from './display.js';
 import { byId, setText } from './format.js';
 import { createHistory } from './history.js';
-import { renderConnection, renderLive } from './live-view.js';
+import {
+  renderConnection,
+  renderLive,
+  renderStaleBanner,
+} from './live-view.js';
 import { renderMachines } from './machines.js';
 import { createStore } from './store.js';
 import { createStream } from './stream.js';
@@ -12,14 +16,22 @@ import { registerServiceWorker } from './sw-client.js';
 
 const store = createStore();
 const history = createHistory(store.loggerNow);
-/** 'connecting' until the stream opens or fails, then 'live' or 'down'. */
+/**
+ * 'connecting' until the stream opens or fails, then 'live', 'down', or
+ * 'busy' while the logger has no room for another live page.
+ */
 let connection = 'connecting';
+/** The logger's last `busy` message, until the stream is live again. */
+let busyMessage = null;
 let historyLoaded = false;
 
 function render(name) {
   const s = store.get();
-  if (!s) return;
-  renderLive(s, connection, store.updatedAt(), store.loggerNow());
+  if (!s) {
+    renderStaleBanner(connection, 0, busyMessage);
+    return;
+  }
+  renderLive(s, connection, store.updatedAt(), store.loggerNow(), busyMessage);
   if (name === 'status' || name === 'machine.transitioned') {
     renderMachines(byId('machines'), s.machines);
   }
@@ -28,9 +40,11 @@ function render(name) {
   }
 }
 
-function showMessage(text) {
+/** Shows `text` in the message banner, styled 'bad' (default) or 'warn'. */
+function showMessage(text, kind = 'bad') {
   const message = byId('message');
   message.hidden = !text;
+  message.className = 'banner ' + kind;
   message.textContent = text || '';
 }
 
@@ -68,9 +82,11 @@ function wireCommand(button, busyText, request) {
     const [path, body] = request(s);
     button.disabled = true;
     button.textContent = busyText;
-    const error = await postJson(path, body, askToken);
+    const { error, reply } = await postJson(path, body, askToken);
     button.disabled = false;
-    showMessage(error ? 'Request failed: ' + error : '');
+    if (error) showMessage('Request failed: ' + error);
+    else if (reply && reply.used === false) showMessage(reply.reason, 'warn');
+    else showMessage('');
     render('command');
   });
 }
@@ -119,9 +135,17 @@ function wireShortcut() {
 }
 
 function setLive(value) {
-  connection = value ? 'live' : 'down';
+  if (value) busyMessage = null;
+  connection = 'down';
+  if (value) connection = 'live';
+  else if (busyMessage) connection = 'busy';
   renderConnection(value);
   render('connection');
+}
+
+function onBusy(message) {
+  busyMessage = message;
+  setLive(false);
 }
 
 function onStatus(snapshot) {
@@ -161,6 +185,7 @@ createStream({
   onStatus,
   onEvent: store.apply,
   onLive: setLive,
+  onBusy,
 }).open();
 start();
 registerServiceWorker();

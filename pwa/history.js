@@ -156,8 +156,15 @@ function drawChart(box, plot, history, range) {
 export function createHistory(loggerNow) {
   const box = byId('history-chart');
   let plot = null;
+  /** Aborts the history request in flight, whose range is no longer shown. */
+  let loading = null;
 
   async function loadChart() {
+    // The logger reads few history requests at once and stops reading
+    // when the request is aborted.
+    if (loading) loading.abort();
+    const controller = new AbortController();
+    loading = controller;
     const range = selectedRange(loggerNow);
     const { from, to } = range;
     // One point per CSS pixel of the chart's width: more would not show.
@@ -167,11 +174,16 @@ export function createHistory(loggerNow) {
     try {
       const result = await getJson(
         '/api/history' + query + '&maxPoints=' + maxPoints,
+        controller.signal,
       );
+      if (controller.signal.aborted) return;
       plot = drawChart(box, plot, result.data, range);
       setText('history-count', describe(result.data, result.fromCache));
     } catch (err) {
+      if (controller.signal.aborted) return;
       setText('history-count', 'Loading the history failed: ' + err.message);
+    } finally {
+      if (loading === controller) loading = null;
     }
   }
 

@@ -71,6 +71,8 @@ function renderPlug(s) {
       ? device.model + ' ' + device.id + ' (firmware ' + device.ver + ')'
       : MISSING,
   );
+  const errors = plug.reading && plug.reading.errors ? plug.reading.errors : [];
+  setText('plug-errors', errors.length ? errors.join(', ') : 'none');
   const error = plug.lastError;
   setText('plug-error', error ? error.code + ': ' + error.message : 'none');
   const failure = s.lastCommandFailure;
@@ -81,15 +83,17 @@ function renderPlug(s) {
 
   renderRelay(plug.output);
 
-  let unreachable = '';
+  let banner = '';
   if (link === 'unreachable') {
     const retry = plug.retryInMs
       ? ', retrying in ' + Math.round(plug.retryInMs / 1000) + ' s'
       : '';
     const cause = error ? ' (' + error.message + ')' : '';
-    unreachable = 'Plug unreachable' + retry + cause + '. Values are old.';
+    banner = 'Plug unreachable' + retry + cause + '. Values are old.';
+  } else if (errors.length) {
+    banner = 'The plug reports: ' + errors.join(', ') + '.';
   }
-  showBanner('plug-banner', unreachable);
+  showBanner('plug-banner', banner);
 }
 
 const LOG_KINDS = {
@@ -158,22 +162,39 @@ function renderLed(s) {
 }
 
 /**
- * `connection` is 'connecting', 'live' or 'down'. `updatedAt` is the
- * browser time of the values; `loggerNow` the logger's time now.
+ * Shows why the values are not live, or hides the banner when they are.
+ * `connection` is 'connecting', 'live', 'down' or 'busy'. `updatedAt` is
+ * the browser time of the values, or 0 for none. `busyMessage` is the
+ * logger's `busy` message while `connection` is 'busy'.
  */
-export function renderLive(s, connection, updatedAt, loggerNow) {
+export function renderStaleBanner(connection, updatedAt, busyMessage) {
   const live = connection === 'live';
   document.body.classList.toggle('stale', !live);
+  const age = updatedAt ? ' Values from ' + formatClock(updatedAt) + '.' : '';
+  let state = 'Not live.';
+  if (connection === 'connecting') state = 'Connecting…';
+  else if (navigator.onLine === false) state = 'Offline.';
+  else if (connection === 'busy' && busyMessage) {
+    state =
+      'Not live: ' +
+      busyMessage.error +
+      '. Close another tab of this page to free a slot.';
+  }
+  showBanner('stale-banner', live ? '' : state + age);
+}
+
+/**
+ * `connection` and `busyMessage` are as for `renderStaleBanner`.
+ * `updatedAt` is the browser time of the values; `loggerNow` the logger's
+ * time now.
+ */
+export function renderLive(s, connection, updatedAt, loggerNow, busyMessage) {
   renderReading(s);
   renderPlug(s);
   renderLog(s);
   renderClockAndNetwork(s, loggerNow);
   renderLed(s);
-  const age = updatedAt ? ' Values from ' + formatClock(updatedAt) + '.' : '';
-  let state = 'Not live.';
-  if (connection === 'connecting') state = 'Connecting…';
-  else if (navigator.onLine === false) state = 'Offline.';
-  showBanner('stale-banner', live ? '' : state + age);
+  renderStaleBanner(connection, updatedAt, busyMessage);
 }
 
 export function renderConnection(live) {

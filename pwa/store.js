@@ -86,6 +86,8 @@ export function createStore() {
     },
     'shelly.outputSet': (p) => {
       snapshot.plug.output = p.on;
+      // The relay switched, so an older command failure no longer applies.
+      snapshot.lastCommandFailure = null;
     },
     'shelly.commandFailed': (p) => {
       snapshot.lastCommandFailure = { ...p, ts: loggerNow() };

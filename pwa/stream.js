@@ -1,9 +1,11 @@
 // The SSE connection to `/events`. The browser's EventSource reconnects by
 // itself and sends Last-Event-ID, so the logger replays what was missed.
+// When the logger has too many clients, it sends a `busy` message with a
+// longer `retry:` and ends the stream, and EventSource tries again later.
 // This module adds what EventSource lacks. It reopens the stream after the
-// browser gave up, e.g. on a 503 when the logger has too many clients. It
-// reopens it when a phone shows the page again, because iOS drops streams
-// of hidden pages without an error. And a watchdog reopens a silent one.
+// browser gave up, e.g. on an error status. It reopens it when a phone
+// shows the page again, because iOS drops streams of hidden pages without
+// an error. And a watchdog reopens a silent one.
 
 /** An open stream silent for this long, in ms, is reopened. */
 const SILENCE_MS = 40000;
@@ -14,13 +16,25 @@ const REOPEN_MS = 5000;
 
 /**
  * `onStatus(snapshot)` gets each full snapshot, `onEvent(name, payload)`
- * each bus event in `eventNames`, and `onLive(boolean)` each change
- * between an open stream and a broken one.
+ * each bus event in `eventNames`, `onLive(boolean)` each change between an
+ * open stream and a broken one, and `onBusy(message)` each `busy` message,
+ * `{ error, maxClients, retryMs }`.
  */
-export function createStream({ eventNames, onStatus, onEvent, onLive }) {
+export function createStream({
+  eventNames,
+  onStatus,
+  onEvent,
+  onLive,
+  onBusy,
+}) {
   let source = null;
   /** Null until the first open or error, so both are reported. */
   let live = null;
+  /**
+   * True after a `busy` message until the next event. A stream opens before
+   * its first message, so an open alone does not count as live then.
+   */
+  let busy = false;
   let lastMessageAt = 0;
   let reopenTimer = null;
 
@@ -41,6 +55,7 @@ export function createStream({ eventNames, onStatus, onEvent, onLive }) {
   function listen(name, handle) {
     source.addEventListener(name, (e) => {
       lastMessageAt = Date.now();
+      busy = false;
       setLive(true);
       let payload;
       try {
@@ -57,7 +72,21 @@ export function createStream({ eventNames, onStatus, onEvent, onLive }) {
     close();
     source = new EventSource('/events');
     lastMessageAt = Date.now();
-    source.addEventListener('open', () => setLive(true));
+    source.addEventListener('open', () => {
+      if (!busy) setLive(true);
+    });
+    source.addEventListener('busy', (e) => {
+      lastMessageAt = Date.now();
+      busy = true;
+      setLive(false);
+      let message = { error: 'too many live pages, retrying' };
+      try {
+        message = JSON.parse(e.data);
+      } catch (err) {
+        console.warn('invalid SSE data for busy', err);
+      }
+      onBusy(message);
+    });
     source.addEventListener('error', () => {
       setLive(false);
       if (source && source.readyState === EventSource.CLOSED) {

@@ -1,6 +1,16 @@
+import fs from 'node:fs';
+import * as net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Reading } from '../firmware/bus/events';
+import { createMemoryFileStore } from '../firmware/drivers/fake/storage';
+import { createNodeFileStore } from '../firmware/drivers/node/storage';
+import type { Timers } from '../firmware/drivers/platform';
+import type { FileStore } from '../firmware/drivers/storage';
+import { readHistory, type History } from '../firmware/lib/api-history';
 import { rawRequest, startWebRig, type WebRig } from './support/web-rig';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -334,18 +344,24 @@ test('unknown routes and methods', async () => {
 
     const cases: [string, string, string][] = [
       ['GET', '/api/plug', 'POST'],
-      ['POST', '/api/status', 'GET'],
-      ['PUT', '/api/logs', 'GET'],
+      ['HEAD', '/api/plug', 'POST'],
+      ['POST', '/api/status', 'GET, HEAD'],
+      ['PUT', '/api/logs', 'GET, HEAD'],
       ['POST', '/events', 'GET'],
-      ['DELETE', '/', 'GET'],
-      ['POST', '/api/logs/2026-06-01.csv', 'GET'],
+      ['HEAD', '/events', 'GET'],
+      ['HEAD', '/api/history', 'GET'],
+      ['DELETE', '/', 'GET, HEAD'],
+      ['POST', '/api/logs/2026-06-01.csv', 'GET, HEAD'],
     ];
     for (const [method, path, allow] of cases) {
-      const body = method === 'GET' ? undefined : '{}';
+      const body = method === 'GET' || method === 'HEAD' ? undefined : '{}';
       const res = await rawRequest(rig.port, method, path, JSON_HEADERS, body);
       assert.is(res.status, 405, method + ' ' + path);
       assert.is(res.headers.allow, allow, method + ' ' + path);
-      assert.match(errorOf(res.body), /^method .* not allowed/);
+      // A reply to HEAD has no body.
+      if (method !== 'HEAD') {
+        assert.match(errorOf(res.body), /^method .* not allowed/);
+      }
     }
   } finally {
     await rig.close();
@@ -602,6 +618,18 @@ test('history rejects bad ranges', async () => {
       ['maxPoints=0', /^maxPoints must be an integer from 1 to 2000/],
       ['maxPoints=2.5', /^maxPoints must be an integer/],
       ['maxPoints=100000', /^maxPoints must be an integer/],
+      [
+        'from=8639999999999999&to=8640000086400000',
+        /^from must be between 1970-01-01 and 2100-01-01, got "8639999999999999"/,
+      ],
+      [
+        'from=2099-12-31T00:00:00Z&to=2100-01-02T00:00:00Z',
+        /^to must be between 1970-01-01 and 2100-01-01/,
+      ],
+      [
+        'from=1969-12-31T00:00:00Z&to=1970-01-01T12:00:00Z',
+        /^from must be between 1970-01-01 and 2100-01-01/,
+      ],
     ];
     for (const [query, message] of cases) {
       const res = await rawRequest(rig.port, 'GET', '/api/history?' + query);
@@ -625,6 +653,421 @@ test('history defaults to the last day', async () => {
       'to should be the trusted now',
     );
     assert.equal(body.points, []);
+  } finally {
+    await rig.close();
+  }
+});
+
+/** Builds a day of JSON Lines rows, one per second, 356 bytes each. */
+function dayOfRows(day: string): string {
+  const start = Date.parse(day + 'T00:00:00Z');
+  const rows: string[] = [];
+  for (let i = 0; i < 86_400; i++) {
+    rows.push(
+      JSON.stringify({
+        ts: new Date(start + i * 1000).toISOString(),
+        time_source: 'ntp',
+        event: 'reading',
+        seq: i + 1,
+        output: true,
+        power_W: 100 + (i % 50),
+        voltage_V: 230.1,
+        current_A: 0.452,
+        freq_Hz: 50,
+        temperature_C: 31.2,
+        plug_total_Wh: 1000 + i / 36,
+        last_minute_mWh: 1666,
+        minute_ts: Math.floor((start + i * 1000) / 60_000) * 60,
+        errors: '',
+        total_Wh: 1000 + i / 36,
+        interval_Wh: 0.028,
+        segment: 0,
+        gap_s: null,
+        note: '',
+      }),
+    );
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** Creates a folder with full day files for 2026-06-01 to 2026-06-0`days`. */
+function bigLogFolder(days: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'history-test-'));
+  fs.mkdirSync(path.join(dir, 'logs'));
+  const first = path.join(dir, 'logs', DAY1 + '.jsonl');
+  fs.writeFileSync(first, dayOfRows(DAY1));
+  for (let d = 2; d <= days; d++) {
+    // The same rows under another day's name: each file costs a full read.
+    fs.linkSync(first, path.join(dir, 'logs', '2026-06-0' + d + '.jsonl'));
+  }
+  return dir;
+}
+
+/** Wraps a store to count its `readRange` calls. */
+function countReads(store: FileStore): FileStore & { reads: number } {
+  const counted = Object.assign({}, store, { reads: 0 });
+  counted.readRange = (file, offset, bytes) => {
+    counted.reads++;
+    return store.readRange(file, offset, bytes);
+  };
+  return counted;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error('condition not met within ' + timeoutMs + ' ms');
+    }
+    await delay(5);
+  }
+}
+
+test('history keeps the server responsive', async () => {
+  const dir = bigLogFolder(3);
+  const rig = await startWebRig({ api: { store: createNodeFileStore(dir) } });
+  let last = performance.now();
+  let longestGapMs = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    longestGapMs = Math.max(longestGapMs, now - last);
+    last = now;
+  }, 5);
+  try {
+    let historyDone = false;
+    const history = fetch(
+      rig.base +
+        '/api/history?from=2026-06-01T00:00:00Z&to=2026-06-03T23:59:59Z',
+    ).then(async (res) => {
+      const body = (await res.json()) as History;
+      historyDone = true;
+      return { status: res.status, body };
+    });
+    await delay(50);
+    const statusStart = performance.now();
+    const status = await fetch(rig.base + '/api/status');
+    const statusMs = performance.now() - statusStart;
+    const answeredDuringHistory = !historyDone;
+    const result = await history;
+
+    assert.is(status.status, 200);
+    assert.ok(answeredDuringHistory, 'status waited for the history');
+    assert.ok(statusMs < 250, 'status took ' + Math.round(statusMs) + ' ms');
+    assert.ok(
+      longestGapMs < 250,
+      'event loop blocked for ' + Math.round(longestGapMs) + ' ms',
+    );
+    assert.is(result.status, 200);
+    assert.equal(result.body.files, [
+      DAY1 + '.jsonl',
+      DAY2 + '.jsonl',
+      '2026-06-03.jsonl',
+    ]);
+    assert.is(result.body.skippedLines, 0);
+    assert.ok(result.body.points.length > 100, 'points from the first day');
+  } finally {
+    clearInterval(ticker);
+    await rig.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('history requests are capped and cancelled', async () => {
+  const dir = bigLogFolder(3);
+  const store = countReads(createNodeFileStore(dir));
+  const rig = await startWebRig({
+    api: { store, historyMaxConcurrent: 1 },
+  });
+  const longRange =
+    '/api/history?from=2026-06-01T00:00:00Z&to=2026-06-03T23:59:59Z';
+  try {
+    const leaving = new AbortController();
+    const first = fetch(rig.base + longRange, {
+      signal: leaving.signal,
+    }).catch((err: Error) => err);
+    await waitUntil(() => store.reads > 0);
+
+    const second = await rawRequest(rig.port, 'GET', longRange);
+    assert.is(second.status, 503);
+    assert.is(
+      errorOf(second.body),
+      'too many history requests in progress (max 1); retry in a few seconds',
+    );
+    assert.is(second.headers['retry-after'], '5');
+
+    leaving.abort();
+    assert.instance(await first, Error);
+    await waitUntil(() =>
+      rig.logs.some(
+        (r) => r.msg === 'history request cancelled, the client left',
+      ),
+    );
+    const readsAtCancel = store.reads;
+    await delay(100);
+    assert.is(
+      store.reads,
+      readsAtCancel,
+      'reads went on after the client left',
+    );
+
+    const third = await fetch(
+      rig.base +
+        '/api/history?from=2026-06-01T00:00:00Z&to=2026-06-01T01:00:00Z',
+    );
+    assert.is(third.status, 200);
+    assert.is(((await third.json()) as History).points.length, 500);
+  } finally {
+    await rig.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('history reads in bounded steps', () => {
+  const memory = createMemoryFileStore();
+  memory.mkdir('logs');
+  let text = '';
+  for (let i = 0; i < 400; i++) {
+    const iso = new Date(Date.UTC(2026, 5, 1, 0, i)).toISOString();
+    // A multi-byte note checks that offsets count bytes.
+    text += JSON.stringify({
+      ts: iso,
+      event: 'reading',
+      power_W: i,
+      total_Wh: i / 10,
+      note: 'Ω',
+    });
+    text += '\n';
+  }
+  memory.write('logs/' + DAY1 + '.jsonl', text);
+  const store = countReads(memory);
+  let readBytes = 0;
+  store.readRange = (file, offset, bytes) => {
+    readBytes += bytes;
+    return memory.readRange(file, offset, bytes);
+  };
+
+  const queue: (() => void)[] = [];
+  const timers: Timers = {
+    now: () => 0,
+    setTimeout: (fn) => queue.push(fn),
+    clearTimeout: () => undefined,
+  };
+  const query = {
+    from: Date.UTC(2026, 5, 1),
+    to: Date.UTC(2026, 5, 1, 6, 40),
+    maxPoints: 40,
+  };
+  let result: { history: History } | { error: unknown } | null = null;
+  readHistory({ store, timers, stepBytes: 1000 }, query, (r) => (result = r));
+  assert.is(readBytes, 0, 'the first step waits for a timer');
+
+  const stepBytes: number[] = [];
+  while (queue.length > 0) {
+    const step = queue.shift() as () => void;
+    readBytes = 0;
+    step();
+    stepBytes.push(readBytes);
+  }
+  assert.ok(stepBytes.length > 20, 'steps: ' + stepBytes.length);
+  for (const bytes of stepBytes) assert.ok(bytes <= 1000, bytes + ' bytes');
+  assert.ok(result !== null, 'done was called');
+  assert.ok('history' in (result as object), 'done got a history');
+  const history = (result as unknown as { history: History }).history;
+  assert.is(history.skippedLines, 0);
+  assert.is(history.points.length, 40);
+  assert.equal(history.points[0], {
+    ts: query.from,
+    powerW: 4.5,
+    totalWh: 0.9,
+  });
+});
+
+/** Sends raw request text and returns the whole raw reply. */
+function rawExchange(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(text));
+    let reply = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (reply += chunk));
+    socket.on('end', () => resolve(reply));
+    socket.on('error', reject);
+  });
+}
+
+test('control rejects foreign Host names', async () => {
+  const rig = await startWebRig({ api: { allowedHosts: ['Logger.local'] } });
+  try {
+    const port = rig.port;
+    const rejected = [
+      'evil.example',
+      'evil.example:' + port,
+      '127.0.0.1.evil.example',
+      'logger.local.evil.example',
+      'localhost.evil.example',
+      '[::1',
+      '127.0.0.1:80x',
+    ];
+    for (const host of rejected) {
+      const res = await post(rig, '/api/plug', '{"on":true}', {
+        ...JSON_HEADERS,
+        Host: host,
+        Origin: 'http://' + host,
+      });
+      assert.is(res.status, 403, host);
+      assert.is(
+        errorOf(res.body),
+        'Host ' +
+          JSON.stringify(host) +
+          ' is not allowed: use an IP address or localhost, or add the' +
+          ' name to allowedHosts',
+      );
+    }
+    assert.is(eventsOf(rig, 'shelly.setOutput').length, 0);
+    assert.ok(
+      rig.logs.some(
+        (r) => r.msg === 'control request rejected' && r.fields?.status === 403,
+      ),
+    );
+
+    const accepted = [
+      '127.0.0.1:' + port,
+      'localhost:' + port,
+      '[::1]:' + port,
+      '192.168.1.20',
+      'logger.local:8443',
+      'LOGGER.LOCAL.',
+    ];
+    for (const host of accepted) {
+      const res = await post(rig, '/api/plug', '{"on":true}', {
+        ...JSON_HEADERS,
+        Host: host,
+        Origin: 'http://' + host,
+      });
+      assert.is(res.status, 202, host);
+    }
+    assert.is(eventsOf(rig, 'shelly.setOutput').length, accepted.length);
+
+    const body = '{"on":true}';
+    const noHost = await rawExchange(
+      port,
+      'POST /api/plug HTTP/1.0\r\nContent-Type: application/json\r\n' +
+        'Content-Length: ' +
+        body.length +
+        '\r\n\r\n' +
+        body,
+    );
+    assert.match(noHost, /^HTTP\/1\.1 403 /);
+    assert.match(noHost, /\{"error":"missing Host header"\}$/);
+  } finally {
+    await rig.close();
+  }
+});
+
+test('pages forbid framing and referrers', async () => {
+  const rig = await startWebRig({
+    webRoot: { 'index.html': '<!doctype html>', 'app.js': '' },
+  });
+  try {
+    const page = await fetch(rig.base + '/');
+    assert.is(page.headers.get('x-frame-options'), 'DENY');
+    assert.is(
+      page.headers.get('content-security-policy'),
+      "frame-ancestors 'none'",
+    );
+    assert.is(page.headers.get('referrer-policy'), 'no-referrer');
+    const script = await fetch(rig.base + '/app.js');
+    assert.is(script.headers.get('referrer-policy'), 'no-referrer');
+    const status = await fetch(rig.base + '/api/status');
+    assert.is(status.headers.get('referrer-policy'), 'no-referrer');
+    const missing = await fetch(rig.base + '/api/nothing');
+    assert.is(missing.headers.get('referrer-policy'), 'no-referrer');
+  } finally {
+    await rig.close();
+  }
+});
+
+test('HEAD answers GET routes without a body', async () => {
+  const rig = await startWebRig({
+    webRoot: { 'index.html': '<!doctype html>' },
+  });
+  try {
+    rig.store.mkdir('logs');
+    rig.store.write('logs/' + DAY1 + '.csv', 'ts\n' + 'x'.repeat(100_000));
+    const cases: [string, string][] = [
+      ['/api/status', 'application/json; charset=utf-8'],
+      ['/api/logs', 'application/json; charset=utf-8'],
+      ['/api/logs/' + DAY1 + '.csv', 'text/csv; charset=utf-8'],
+      ['/', 'text/html; charset=utf-8'],
+    ];
+    for (const [route, type] of cases) {
+      const res = await rawRequest(rig.port, 'HEAD', route);
+      assert.is(res.status, 200, route);
+      assert.is(res.headers['content-type'], type, route);
+      assert.is(res.body, '', route);
+    }
+    const missing = await rawRequest(rig.port, 'HEAD', '/nothing.html');
+    assert.is(missing.status, 404);
+    const page = await rawRequest(rig.port, 'HEAD', '/');
+    assert.is(page.headers['x-frame-options'], 'DENY');
+  } finally {
+    await rig.close();
+  }
+});
+
+test('status shows plug errors and clears failures', async () => {
+  const rig = await startWebRig();
+  try {
+    const locked = reading(1, Date.UTC(2026, 5, 1, 10), 0, 1000);
+    locked.errors = ['overpower'];
+    rig.bus.emit('shelly.readingReceived', locked);
+    rig.bus.emit('shelly.commandFailed', {
+      method: 'Switch.Set',
+      code: 'rpc',
+      message: 'Switch.Set error -109',
+    });
+    const failed = await (await fetch(rig.base + '/api/status')).json();
+    assert.equal(failed.plug.reading.errors, ['overpower']);
+    assert.is(failed.lastCommandFailure.message, 'Switch.Set error -109');
+
+    rig.bus.emit('shelly.outputSet', { on: true, wasOn: false });
+    rig.bus.emit(
+      'shelly.readingReceived',
+      reading(2, Date.UTC(2026, 5, 1, 10, 1), 50, 1000),
+    );
+    const switched = await (await fetch(rig.base + '/api/status')).json();
+    assert.is(switched.lastCommandFailure, null);
+    assert.equal(switched.plug.reading.errors, []);
+  } finally {
+    await rig.close();
+  }
+});
+
+test('time command reports a trusted clock', async () => {
+  const rig = await startWebRig();
+  try {
+    const unixMs = Date.UTC(2026, 5, 1, 12);
+    const untrusted = await post(rig, '/api/time', JSON.stringify({ unixMs }));
+    assert.equal(JSON.parse(untrusted.body), { accepted: true });
+
+    rig.bus.emit('clock.statusChanged', {
+      source: 'ntp',
+      offsetMs: 0,
+      trusted: true,
+    });
+    const trusted = await post(rig, '/api/time', JSON.stringify({ unixMs }));
+    assert.is(trusted.status, 202);
+    assert.equal(JSON.parse(trusted.body), {
+      accepted: true,
+      used: false,
+      reason:
+        'the logger clock is set from ntp, a trusted source, so the browser' +
+        ' time is not used',
+    });
+    assert.is(eventsOf(rig, 'clock.set').length, 2);
   } finally {
     await rig.close();
   }

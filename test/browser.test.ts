@@ -292,6 +292,48 @@ browserTest('offline reload shows stale values', async () => {
   assert.is(await page.isVisible('#stale-banner'), false);
 });
 
+/** Waits until `#connection` of `tab` shows `text`. */
+async function waitForConnection(tab: Page, text: string, timeout: number) {
+  await tab.waitForFunction(
+    (t) => document.getElementById('connection')?.textContent === t,
+    text,
+    { timeout },
+  );
+}
+
+browserTest('fifth tab retries until a slot frees', async () => {
+  // The logger streams events to 4 pages at most; `page` is the first.
+  const tabs: Page[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const tab = await session.context.newPage();
+      tabs.push(tab);
+      await tab.goto(rig.appUrl + '/');
+      await waitForConnection(tab, 'live', 10000);
+    }
+    const fifth = await session.context.newPage();
+    tabs.push(fifth);
+    await fifth.goto(rig.appUrl + '/');
+    await fifth.waitForFunction(
+      () =>
+        /^Not live: too many live pages \(max 4\), retrying in 10 s\./.test(
+          document.getElementById('stale-banner')?.textContent ?? '',
+        ),
+      null,
+      { timeout: 10000 },
+    );
+    assert.is(await fifth.textContent('#connection'), 'not live');
+
+    await tabs[0].close();
+    const freedAt = Date.now();
+    await waitForConnection(fifth, 'live', 15000);
+    console.log('  fifth tab live ' + (Date.now() - freedAt) + ' ms later');
+    assert.is(await fifth.isVisible('#stale-banner'), false);
+  } finally {
+    for (const tab of tabs) if (!tab.isClosed()) await tab.close();
+  }
+});
+
 browserTest('untrusted certificate fails to load', async () => {
   const untrusted = await launchBrowser(null);
   try {

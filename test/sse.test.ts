@@ -159,33 +159,79 @@ test('heartbeat comments arrive', async () => {
   }
 });
 
-test('client cap returns 503', async () => {
+test('client over the cap is told to retry', async () => {
   const rig = await startWebRig({ sse: { maxClients: 2 } });
   try {
     const first = await openEventStream(rig.port);
     const second = await openEventStream(rig.port);
-    const third = await openEventStream(rig.port);
-    assert.is(third.status, 503);
-    await third.closed;
-    assert.is(rig.sse.clientCount(), 2);
-    assert.ok(
-      rig.logs.some((r) => r.msg === 'SSE client rejected, too many clients'),
+    const third = await openEventStream(rig.port, { 'Last-Event-ID': '1' });
+    // EventSource stops for good on any status but 200.
+    assert.is(third.status, 200);
+    assert.is(
+      third.headers['content-type'],
+      'text/event-stream; charset=utf-8',
     );
+    await third.closed;
+    assert.equal(third.messages, [
+      { retry: '10000' },
+      {
+        event: 'busy',
+        data: JSON.stringify({
+          error: 'too many live pages (max 2), retrying in 10 s',
+          maxClients: 2,
+          retryMs: 10000,
+        }),
+      },
+    ]);
+    assert.is(rig.sse.clientCount(), 2);
+
+    const fourth = await openEventStream(rig.port);
+    await fourth.closed;
+    assert.is(fourth.messages[1].event, 'busy');
+    const warnings = rig.logs.filter(
+      (r) =>
+        r.msg === 'SSE clients rejected with a retry delay, too many clients',
+    );
+    assert.is(warnings.length, 1, 'repeats within a minute are not warned');
+    assert.is(warnings[0].level, 'warn');
 
     first.close();
     await second.waitFor((m) => m.data === '{"sse":1}');
-    const fourth = await openEventStream(rig.port);
-    assert.is(fourth.status, 200);
+    const fifth = await openEventStream(rig.port);
+    assert.is(fifth.status, 200);
+    await fifth.waitFor((m) => m.event === 'status');
     const counts = rig.events
       .filter((e) => e.type === 'server.clientsChanged')
       .map((e) => (e.payload as { sse: number }).sse);
     assert.equal(counts, [1, 2, 1, 2]);
     assert.is(rig.status.snapshot().server.sseClients, 2);
     second.close();
-    fourth.close();
+    fifth.close();
   } finally {
     await rig.close();
   }
+});
+
+test('busy warnings repeat once a minute', async () => {
+  const { hub, timers, logs } = hubRig({ maxClients: 1 });
+  hub.handle(fakeRequest(), createFakeResponse());
+  const warnings = () =>
+    logs.filter(
+      (r) =>
+        r.msg === 'SSE clients rejected with a retry delay, too many clients',
+    );
+  for (let i = 0; i < 3; i++) {
+    const busy = createFakeResponse();
+    hub.handle(fakeRequest(), busy);
+    assert.ok(busy.ended, 'the busy stream ends');
+    assert.match(busy.text(), /^retry: 10000\n\nevent: busy\n/);
+  }
+  assert.is(warnings().length, 1);
+  await timers.advance(60_000);
+  hub.handle(fakeRequest(), createFakeResponse());
+  assert.is(warnings().length, 2);
+  assert.is(warnings()[1].fields?.busyReplies, 3);
+  assert.is(hub.clientCount(), 1);
 });
 
 test('stalled client is dropped', async () => {

@@ -231,6 +231,8 @@ export const logQueueMachine = setup({
     },
     retrying: {
       entry: { type: 'status', params: 'error' },
+      // Queued rows keep arriving while the card fails; report the queue.
+      on: { FLUSH: { actions: 'repeatStatus' } },
       after: {
         retry: [
           { guard: 'shouldRemount', target: 'remounting' },

@@ -5,8 +5,9 @@
  * readings are left out, so gaps stay gaps.
  *
  * A month of 1 s readings is about 1 GB of JSON Lines, so the files are
- * read in steps of at most `stepBytes`, each step started by a 0 ms timer.
- * Other requests, the SSE streams and the actors run between the steps.
+ * read in steps of at most `stepBytes` or `STEP_MS`, each step started by a
+ * 0 ms timer. Other requests, the SSE streams and the actors run between
+ * the steps.
  */
 import type { Timers } from '../drivers/platform';
 import type { FileStore } from '../drivers/storage';
@@ -19,8 +20,15 @@ const DEFAULT_MAX_POINTS = 500;
 const MAX_POINTS_LIMIT = 2000;
 /** Bytes read from the card per `readRange` call. */
 const READ_BYTES = 8192;
-/** Bytes read and bucketed per step, between two yields to other work. */
-export const DEFAULT_STEP_BYTES = 65_536;
+/**
+ * Bytes read and bucketed per step, between two yields to other work.
+ * Measured with Node 20 on the development machine (x86-64): three 31 MB
+ * day files take 1.1 s in 256 KB steps and 0.6 s in one piece, because
+ * Node waits at least 1 ms for each timer.
+ */
+export const DEFAULT_STEP_BYTES = 262_144;
+/** A step ends after this many ms even below `stepBytes`, e.g. on Espruino. */
+const STEP_MS = 20;
 /** Range ends outside 1970-01-01 to 2100-01-01 are rejected. */
 const LATEST_TIME_MS = Date.UTC(2100, 0, 1);
 
@@ -62,7 +70,7 @@ function parseTime(value: string): number {
   return Date.parse(value);
 }
 
-/** A message when `time` is outside the supported years, else null. */
+/** Returns a message when `time` is outside the supported years, else null. */
 function checkYears(
   name: string,
   time: number,
@@ -280,10 +288,15 @@ export function readHistory(
     for (const line of lines) addText(line);
   }
 
-  /** Reads up to `stepBytes`; returns true when every file is read. */
+  /**
+   * Reads up to `stepBytes`, and at least one chunk but no more once
+   * `STEP_MS` passed. Returns true when every file is read.
+   */
   function readStep(): boolean {
+    const started = timers.now();
     let budget = stepBytes;
     while (budget > 0) {
+      if (budget < stepBytes && timers.now() - started >= STEP_MS) break;
       if (path === null && !openNextFile()) return true;
       const bytes = Math.min(READ_BYTES, budget, size - offset);
       const chunk =
@@ -319,7 +332,14 @@ export function readHistory(
     stopped = true;
     const points = toPoints(q, bucketMs, buckets);
     done({
-      history: { from: q.from, to: q.to, bucketMs, points, files, skippedLines },
+      history: {
+        from: q.from,
+        to: q.to,
+        bucketMs,
+        points,
+        files,
+        skippedLines,
+      },
     });
   }
 

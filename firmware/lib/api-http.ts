@@ -90,8 +90,8 @@ function isIpv4(name: string): boolean {
 }
 
 /**
- * The host name of a `Host` header without its port, in lower case and
- * without a trailing dot, with `ip` set for IPv4 and bracketed IPv6
+ * Parses a `Host` header into the host name without port, in lower case and
+ * without a trailing dot. `ip` is true for IPv4 and bracketed IPv6
  * literals. Returns null when the header is not a host with an optional
  * numeric port.
  */
@@ -143,7 +143,9 @@ function checkHost(req: ServerRequest, allowedHosts: string[]): Failure | null {
   const host = parseHostHeader(header);
   if (
     host &&
-    (host.ip || host.name === 'localhost' || allowedHosts.indexOf(host.name) >= 0)
+    (host.ip ||
+      host.name === 'localhost' ||
+      allowedHosts.indexOf(host.name) >= 0)
   ) {
     return null;
   }
@@ -201,7 +203,7 @@ function checkContentType(req: ServerRequest): Failure | null {
  * Checks a control request in this order: `Host` is an IP literal,
  * `localhost` or in `allowedHosts` (403), `Origin` matches `Host` (403),
  * the bearer token when one is configured (401), JSON content type (415).
- * `allowedHosts` holds names as `normalizeHostNames` returns them.
+ * `allowedHosts` contains names as `normalizeHostNames` returns them.
  */
 export function checkControlRequest(
   req: ServerRequest,

@@ -28,7 +28,7 @@ import type {
 import type { Timers } from '../drivers/platform';
 import type { FileStore } from '../drivers/storage';
 import { downloadLog, listLogs, serveStatic } from './api-files';
-import { parseHistoryQuery, readHistory } from './api-history';
+import { parseHistoryQuery, readHistory, type History } from './api-history';
 import {
   checkControlRequest,
   normalizeHostNames,
@@ -59,17 +59,20 @@ export interface ApiOptions {
    * besides IP addresses and `localhost`, e.g. `["logger.local"]`.
    */
   allowedHosts?: string[];
-  /** Timers for the history reads; defaults to the global setTimeout. */
+  /** Timers for the history reads. Without them, the global ones run. */
   timers?: Timers;
   /** Maximum history range in days (default 31). */
   historyMaxDays?: number;
-  /** History requests read at once; more get a 503 (default 2). */
+  /** Maximum history requests read at once (default 2). More get a 503. */
   historyMaxConcurrent?: number;
-  /** Bytes of log files a history request reads per step (default 64 KB). */
+  /** Bytes of log files a history request reads per step (default 256 KB). */
   historyStepBytes?: number;
 }
 
-/** Seconds a client should wait after the history request cap, a guess. */
+/**
+ * `Retry-After` in s for history requests over the cap. An estimate: one
+ * read of 31 full days took about 11 s on the development machine.
+ */
 const HISTORY_RETRY_S = 5;
 
 const GLOBAL_TIMERS: Timers = {
@@ -78,7 +81,7 @@ const GLOBAL_TIMERS: Timers = {
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
 };
 
-/** GET routes that do not answer HEAD, because their work is expensive. */
+/** GET routes without HEAD support, because their work is expensive. */
 const NO_HEAD = ['/events', '/api/history'];
 
 const EARLIEST_TIME_MS = Date.UTC(2020, 0, 1);
@@ -135,11 +138,14 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
   const historyMaxConcurrent = options.historyMaxConcurrent ?? 2;
   let historyReads = 0;
 
-  /** Runs the POST checks and `accept` with the checked field value. */
+  /**
+   * Runs the POST checks and `accept` with the checked field value. The
+   * fields `accept` returns are added to the `{"accepted": true}` reply.
+   */
   function command(
     field: string,
     check: FieldCheck,
-    accept: (value: unknown, req: ServerRequest) => void,
+    accept: (value: unknown, req: ServerRequest) => object | void,
   ): Route {
     return (req, res) => {
       const rejected = checkControlRequest(req, token, allowedHosts);
@@ -162,8 +168,8 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
           field + ' must be ' + expected + ', got ' + describe(value);
         return { status: 400, message };
       }
-      accept(value, req);
-      sendJson(res, 202, { accepted: true });
+      const extra = accept(value, req);
+      sendJson(res, 202, Object.assign({ accepted: true }, extra || {}));
       return null;
     };
   }
@@ -184,21 +190,58 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
     bus.emit('log.setEnabled', { enabled: enabled as boolean });
   });
 
+  /** Returns the clock's source when it is trusted, else null. */
+  function trustedClockSource(): string | null {
+    const snapshot = options.status.snapshot() as {
+      clock?: { source?: unknown; trusted?: unknown };
+    } | null;
+    const clock = snapshot ? snapshot.clock : undefined;
+    if (!clock || clock.trusted !== true) return null;
+    return String(clock.source);
+  }
+
   const setTime = command('unixMs', isPlausibleTime, (unixMs, req) => {
     log.info('browser time received', {
       unixMs,
       remoteAddress: req.remoteAddress,
     });
+    const source = trustedClockSource();
     bus.emit('clock.set', {
       unixMs: Math.round(unixMs as number),
       source: 'browser',
     });
+    if (source === null) return;
+    return {
+      used: false,
+      reason:
+        'the logger clock is set from ' +
+        source +
+        ', a trusted source, so the browser time is not used',
+    };
   });
 
   const getStatus: Route = (_req, res) => {
     sendJson(res, 200, options.status.snapshot());
     return null;
   };
+
+  function sendHistory(
+    req: ServerRequest,
+    res: ServerResponse,
+    result: { history: History } | { error: unknown },
+  ): void {
+    if ('history' in result) {
+      sendJson(res, 200, result.history);
+      return;
+    }
+    const error = result.error;
+    const reason = error instanceof Error ? error.message : String(error);
+    log.warn('history request failed', { url: req.url, error });
+    sendFailure(res, {
+      status: 503,
+      message: 'log storage unavailable: ' + reason,
+    });
+  }
 
   const getHistory: Route = (req, res) => {
     const query = splitUrl(req.url).query;
@@ -234,20 +277,16 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
       parsed.value,
       (result) => {
         release();
-        if ('history' in result) {
-          sendJson(res, 200, result.history);
-          return;
+        // This runs from a timer, where a throw would end the process.
+        try {
+          sendHistory(req, res, result);
+        } catch (err) {
+          log.error('history reply failed', { url: req.url, error: err });
         }
-        const error = result.error;
-        const reason = error instanceof Error ? error.message : String(error);
-        log.warn('history request failed', { url: req.url, error });
-        sendFailure(res, {
-          status: 503,
-          message: 'log storage unavailable: ' + reason,
-        });
       },
     );
-    // Node also reports close after a finished response; then this is a no-op.
+    // Node also reports close after a finished response, and then this does
+    // nothing.
     res.onClose(() => {
       if (!active) return;
       read.cancel();

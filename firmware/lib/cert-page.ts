@@ -144,7 +144,12 @@ function sendBytes(
     'Content-Type': type,
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
   };
+  if (type.indexOf('text/html') === 0) {
+    headers['X-Frame-Options'] = 'DENY';
+    headers['Content-Security-Policy'] = "frame-ancestors 'none'";
+  }
   if (fileName) {
     headers['Content-Disposition'] = 'attachment; filename="' + fileName + '"';
   }

@@ -135,12 +135,22 @@ export function startIntake(o: IntakeOptions): () => void {
   let flushTimer: unknown = null;
   let online = true;
 
+  let lastWarnMs = -Infinity;
+  let unreported = 0;
+
   function push(row: LogRow): void {
     if (!o.data.enabled) return;
     if (enqueue(o.data, row, o.maxQueue)) {
-      o.log.warn('log queue full, oldest row dropped', {
-        dropped: o.data.dropped,
-      });
+      unreported += 1;
+      // One warning a minute at most, with the count since the last one.
+      if (o.timers.now() - lastWarnMs >= 60000) {
+        o.log.warn('log queue full, oldest rows dropped', {
+          droppedSinceLastWarning: unreported,
+          dropped: o.data.dropped,
+        });
+        lastWarnMs = o.timers.now();
+        unreported = 0;
+      }
       o.onDrop();
     }
     if (flushTimer === null) {

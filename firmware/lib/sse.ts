@@ -192,17 +192,20 @@ export function createSseHub(options: SseHubOptions): SseHub {
     return missed;
   }
 
-  /** Warns at most once per `BUSY_WARNING_MS`, with the count since. */
+  /**
+   * Logs a busy reply: a warning with the count since the last warning, at
+   * most once per `BUSY_WARNING_MS`, and a debug line in between.
+   */
   function logBusy(req: ServerRequest): void {
     busySinceWarning++;
     const now = timers.now();
     if (busyWarnedAt !== null && now - busyWarnedAt < BUSY_WARNING_MS) {
-      log.debug('SSE client told to retry, too many clients', {
+      log.debug('SSE client rejected with a retry delay, too many clients', {
         remoteAddress: req.remoteAddress,
       });
       return;
     }
-    log.warn('SSE clients told to retry, too many clients', {
+    log.warn('SSE clients rejected with a retry delay, too many clients', {
       remoteAddress: req.remoteAddress,
       maxClients,
       busyReplies: busySinceWarning,
@@ -213,7 +216,7 @@ export function createSseHub(options: SseHubOptions): SseHub {
   }
 
   /**
-   * Answers a client over the cap with `retry:` and a `busy` message, then
+   * Sends a client over the cap `retry:` and a `busy` message, then
    * ends the stream, so EventSource tries again after `busyRetryMs`. The
    * message has no id, so the browser keeps its Last-Event-ID.
    */

@@ -171,7 +171,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
     'shelly.deviceIdentified': (p) => (state.plug.device = p),
     'shelly.outputSet': (p) => {
       state.plug.output = p.on;
-      // A command that succeeded makes an older failure history.
+      // The relay switched, so an older command failure no longer applies.
       state.lastCommandFailure = null;
     },
     'shelly.commandFailed': (p) => {
