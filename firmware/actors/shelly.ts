@@ -124,10 +124,13 @@ export const shellyMachine = setup({
       context.deps.session.inGap = true;
     },
     clearFailures: assign({ failures: 0, lastError: null }),
-    announceOnline: ({ context }) => {
-      context.deps.log.info('plug online', { failures: context.failures });
-      announce(context, 'online', null);
+    logOnline: ({ context }) => {
+      context.deps.log.info('plug online', {
+        afterFailures: context.failures,
+        lastError: context.lastError ? context.lastError.code : null,
+      });
     },
+    announceOnline: ({ context }) => announce(context, 'online', null),
     announceRetry: ({ context }) => {
       const delay = backoffMs(context);
       const unreachable = context.failures >= context.deps.unreachableAfter;
@@ -189,7 +192,7 @@ export const shellyMachine = setup({
       },
     },
     online: {
-      entry: ['clearFailures', 'announceOnline'],
+      entry: ['logOnline', 'clearFailures', 'announceOnline'],
       invoke: {
         id: 'poller',
         src: 'poller',
