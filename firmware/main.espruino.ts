@@ -10,6 +10,7 @@
  * folder; the API handler only serves the API.
  */
 import { clockMachine } from './actors/clock';
+import { compactMachine } from './actors/compact-machine';
 import { displayMachine } from './actors/display';
 import { ledMachine } from './actors/led';
 import { logQueueMachine } from './actors/log-queue';
@@ -32,14 +33,10 @@ import {
 import type { SdFileStore } from './drivers/espruino/storage';
 import { createApiHandler } from './lib/api';
 import { createDayEnergy } from './lib/day-energy';
-import { createWriter, readFirstRow, readLastRow } from './lib/log-files';
+import { createWriter } from './lib/log-files';
+import { restoreFromLog, type Restored } from './lib/restore';
 import { createQueueData } from './lib/log-intake';
 import { createLogger, formatRecord, type Logger } from './lib/logger';
-import {
-  createMeterState,
-  restoreMeterState,
-  type MeterState,
-} from './lib/meter';
 import { createPollSession } from './lib/poll-session';
 import {
   runMachine,
@@ -53,11 +50,6 @@ import { createTimeStamper, type TimeStamper } from './lib/time-stamp';
 
 /** The access point's address until the radio reports its own. */
 const AP_DEFAULT_IP = '192.168.4.1';
-
-interface Restored {
-  meter: MeterState;
-  dayStart: { day: string; startWh: number } | undefined;
-}
 
 function disableTelnet(): void {
   try {
@@ -73,33 +65,6 @@ function readSettings(): Config {
     console.log('secrets.json not found in Storage: using defaults');
   }
   return parseConfig(raw === undefined ? {} : raw);
-}
-
-/** Continues the reset-safe total and today's energy from the log. */
-function restoreFromLog(store: SdFileStore, log: Logger): Restored {
-  try {
-    store.mount();
-    const row = readLastRow(store);
-    if (row && row.total_Wh !== null && row.plug_total_Wh !== null) {
-      const day = row.ts.slice(0, 10);
-      const first = readFirstRow(store, day);
-      const startWh =
-        first && first.total_Wh !== null ? first.total_Wh : row.total_Wh;
-      log.info('energy total restored from log', {
-        totalWh: row.total_Wh,
-        dayStartWh: startWh,
-        at: row.ts,
-      });
-      const segment = row.segment || 0;
-      return {
-        meter: restoreMeterState(row.total_Wh, row.plug_total_Wh, segment),
-        dayStart: { day, startWh },
-      };
-    }
-  } catch (err) {
-    log.warn('could not read the log to restore the total', { error: err });
-  }
-  return { meter: createMeterState(), dayStart: undefined };
 }
 
 interface Wiring {
@@ -147,7 +112,10 @@ function startWeb(w: Wiring): void {
     timers,
     log: w.log.child('sse'),
     snapshot: status.snapshot,
-    maxClients: 4,
+    // Each history message costs about 40 variables of the device's 16,383,
+    // and each open page a socket and its buffer, so both stay small here.
+    maxClients: 2,
+    historySize: 8,
     maxBufferBytes: 8192,
   });
   const handler = createApiHandler({
@@ -272,6 +240,26 @@ function startPlug(w: Wiring): void {
 
 function main(): void {
   disableTelnet();
+  const machines = [
+    clockMachine,
+    displayMachine,
+    ledMachine,
+    logQueueMachine,
+    serverMachine,
+    shellyMachine,
+    wifiDeviceMachine,
+  ];
+  // Espruino's `process.memory()` collects garbage, then counts variables.
+  const memory = (process as unknown as { memory(): { usage: number } }).memory;
+  const usageBefore = memory().usage;
+  machines.forEach(compactMachine);
+  console.log(
+    'machines compacted: ' +
+      usageBefore +
+      ' -> ' +
+      memory().usage +
+      ' variables in use',
+  );
   let config: Config;
   try {
     config = readSettings();

@@ -18,6 +18,10 @@
  *   read-only since 2v19); XState empties a queue that way, so it becomes
  *   `array.splice(0)`.
  *
+ * - An unescaped `[` inside a character class, as in `/[\w[\]]/`, throws
+ *   "Unfinished character set in RegEx" (measured in 2v29). It is escaped
+ *   as `\[`, which means the same in every engine.
+ *
  * Babel's array helpers also test for typed arrays with a regular
  * expression that uses `(?:` groups, which Espruino's matcher lacks. It
  * becomes a lookup in a list of the same names.
@@ -51,6 +55,28 @@ const TYPED_ARRAY_TEST = '^(?:Ui|I)nt(?:8|16|32)(?:Clamped)?Array$';
 const TYPED_ARRAY_NAMES =
   'Int8Array Uint8Array Uint8ClampedArray Int16Array Uint16Array ' +
   'Int32Array Uint32Array';
+
+/** Escapes each `[` that is inside a character class of `pattern`. */
+export function escapeBracketsInClasses(pattern) {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      out += c + (pattern[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      out += inClass ? '\\[' : c;
+      inClass = true;
+      continue;
+    }
+    if (c === ']' && inClass) inClass = false;
+    out += c;
+  }
+  return out;
+}
 
 /** Names declared with `var` in this function and used before that. */
 function varsUsedEarly(scope) {
@@ -94,7 +120,10 @@ export function espruinoFixupsBabelPlugin({ types: t, template }) {
       Function: { enter: hoistVars },
       BlockStatement: { exit: reorder },
       RegExpLiteral(path) {
-        if (path.node.pattern !== TYPED_ARRAY_TEST) return;
+        if (path.node.pattern !== TYPED_ARRAY_TEST) {
+          path.node.pattern = escapeBracketsInClasses(path.node.pattern);
+          return;
+        }
         const lookup = template.expression.ast(
           '{ test: function (name) { return ' +
             JSON.stringify(TYPED_ARRAY_NAMES) +
