@@ -125,7 +125,7 @@ function checkRange(
   value: number,
   min: number,
   max: number,
-  why: string,
+  reason: string,
 ): void {
   if (Math.floor(value) === value && value >= min && value <= max) return;
   problems.push(
@@ -134,7 +134,7 @@ function checkRange(
       min +
       ' to ' +
       max +
-      (why ? ' (' + why + ')' : '') +
+      (reason ? ' (' + reason + ')' : '') +
       ', got ' +
       value,
   );
@@ -186,7 +186,7 @@ export function parseConfig(raw: unknown): Config {
   return config;
 }
 
-/** The address without `http://` or `https://` and a trailing slash. */
+/** Strip `http://` or `https://` and a trailing slash from the address. */
 function hostPart(address: string): string {
   let rest = address;
   if (rest.indexOf('http://') === 0) rest = rest.slice(7);

@@ -80,7 +80,7 @@ function flushLog(bus: Bus, log: Logger, timeoutMs = 2000): Promise<void> {
 
 /**
  * Wait for the web server's first listen. A first failure stops the start,
- * because a logger whose page nobody can open is worse than a clear error.
+ * because a logger without its web page is worse than a clear error.
  */
 function firstListen(bus: Bus): Promise<string[]> {
   return new Promise((resolve, reject) => {

@@ -74,8 +74,8 @@ export interface DropMarkers {
 }
 
 /**
- * The `dropped` rows owed to each file, as pending entries that only that
- * file still has to take. Writes are synchronous, so the spans cannot grow
+ * Build the `dropped` rows owed to each file, as pending entries that only
+ * that file still has to take. Writes are synchronous, so the spans cannot grow
  * between this call and `settleDropMarkers` after the write.
  */
 export function dropMarkers(data: LogQueueData): DropMarkers {
