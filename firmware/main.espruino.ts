@@ -106,7 +106,14 @@ function startNetwork(w: Wiring): void {
 function startWeb(w: Wiring): void {
   const timers = espruinoTimers;
   const dayStart = w.restored.dayStart;
-  const status = createStatusStore({ bus: w.bus, timers, dayStart });
+  // Each kept transition costs about 8 variables (an estimate from its three
+  // fields and event name), so the device keeps 4 per machine, not 20.
+  const status = createStatusStore({
+    bus: w.bus,
+    timers,
+    dayStart,
+    transitionHistory: 4,
+  });
   const sse = createSseHub({
     bus: w.bus,
     timers,

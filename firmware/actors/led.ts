@@ -21,6 +21,8 @@ interface Context {
   deps: LedDeps;
   logStatus: LogHealth | null;
   link: PlugLink | null;
+  /** The state whose colour was sent last. */
+  shownState: LedState;
 }
 
 /** The log status folded to what the LED shows, so flushes cost nothing. */
@@ -46,14 +48,6 @@ function chooseState(ctx: Context): LedState {
   if (ctx.logStatus === 'off') return 'logOff';
   if (ctx.logStatus !== null || ctx.link !== null) return 'ok';
   return 'booting';
-}
-
-/** Leave `self` only for another colour, so an unchanged colour is not resent. */
-function leave(self: LedState) {
-  return STATES.filter((name) => name !== self).map((name) => ({
-    guard: { type: 'shows' as const, params: name },
-    target: name,
-  }));
 }
 
 const COLOURS: Record<string, Rgb> = {
@@ -88,12 +82,17 @@ export const ledMachine = setup({
     }),
   },
   guards: {
-    shows: ({ context }, name: LedState) => chooseState(context) === name,
+    // Leave for another state only, so an unchanged colour is not resent.
+    shows: ({ context }, name: LedState) =>
+      context.shownState !== name && chooseState(context) === name,
   },
   actions: {
     storeLog: assign({ logStatus: (_, s: LogHealth) => s }),
     storeLink: assign({ link: (_, l: PlugLink) => l }),
-    show: ({ context }, name: string) => {
+    show: ({ context }, name: LedState) => {
+      // The guard reads `shownState` in the same macrostep, so it is set here
+      // rather than by an `assign` that would cost a second action per state.
+      context.shownState = name;
       const rgb = COLOURS[name];
       try {
         context.deps.driver.set(rgb);
@@ -107,30 +106,29 @@ export const ledMachine = setup({
   },
 }).createMachine({
   id: 'led',
-  context: ({ input }) => ({ deps: input, logStatus: null, link: null }),
+  context: ({ input }) => ({
+    deps: input,
+    logStatus: null,
+    link: null,
+    shownState: 'booting',
+  }),
   invoke: { src: 'watch', input: ({ context }) => context.deps.bus },
   initial: 'booting',
   on: {
     LOG: { actions: { type: 'storeLog', params: ({ event }) => event.status } },
     LINK: { actions: { type: 'storeLink', params: ({ event }) => event.link } },
   },
+  // One list on the root instead of four transitions in each state: a
+  // transition object costs variables on the device.
+  always: STATES.map((name) => ({
+    guard: { type: 'shows' as const, params: name },
+    target: '.' + name,
+  })),
   states: {
-    booting: {
-      entry: { type: 'show', params: 'booting' },
-      always: leave('booting'),
-    },
-    ok: { entry: { type: 'show', params: 'ok' }, always: leave('ok') },
-    logOff: {
-      entry: { type: 'show', params: 'logOff' },
-      always: leave('logOff'),
-    },
-    plugLost: {
-      entry: { type: 'show', params: 'plugLost' },
-      always: leave('plugLost'),
-    },
-    logError: {
-      entry: { type: 'show', params: 'logError' },
-      always: leave('logError'),
-    },
+    booting: { entry: { type: 'show', params: 'booting' } },
+    ok: { entry: { type: 'show', params: 'ok' } },
+    logOff: { entry: { type: 'show', params: 'logOff' } },
+    plugLost: { entry: { type: 'show', params: 'plugLost' } },
+    logError: { entry: { type: 'show', params: 'logError' } },
   },
 });

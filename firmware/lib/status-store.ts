@@ -9,7 +9,7 @@ import type { Timers } from '../drivers/platform';
 import { createDayEnergy, stepDayEnergy } from './day-energy';
 import { FALLBACK_UNIX_MS } from './time-stamp';
 
-/** Transitions kept per machine. */
+/** Transitions kept per machine unless `transitionHistory` is given. */
 const TRANSITION_HISTORY = 20;
 
 export interface LastReading {
@@ -75,6 +75,8 @@ export interface StatusStoreOptions {
    * e.g. from today's first log row, so energy today survives a restart.
    */
   dayStart?: { day: string; startWh: number };
+  /** Transitions kept per machine, 20 by default. */
+  transitionHistory?: number;
 }
 
 function copy<T>(value: T): T {
@@ -114,6 +116,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
   // Energy today is totalWh minus the total at the day's first reading. It
   // restarts from zero when the logger starts, unless `dayStart` is given.
   const dayStart = options.dayStart;
+  const maxTransitions = options.transitionHistory ?? TRANSITION_HISTORY;
   const dayEnergy = dayStart
     ? createDayEnergy(dayStart.day, dayStart.startWh)
     : createDayEnergy();
@@ -155,8 +158,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       event: change.event,
       ts: now(),
     });
-    if (entry.transitions.length > TRANSITION_HISTORY)
-      entry.transitions.shift();
+    if (entry.transitions.length > maxTransitions) entry.transitions.shift();
   }
 
   const handlers: { [K in keyof Events]?: (payload: Events[K]) => void } = {
