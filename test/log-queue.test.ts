@@ -251,6 +251,7 @@ test('log queue stays bounded when one file fails', async () => {
   r.deps.maxQueue = 10;
   r.actor.start();
   await r.timers.advance(0);
+
   const append = r.store.append;
   let jsonlBroken = true;
   r.store.append = (path, text) => {
@@ -261,20 +262,25 @@ test('log queue stays bounded when one file fails', async () => {
     r.emitReading(i);
     await r.timers.advance(1000);
   }
+
   assert.is(r.deps.data.pending.length, 10);
   assert.is(r.deps.data.dropped, 30);
   assert.is(r.deps.data.drops.csv, null, 'the CSV took every dropped row');
   assert.is(r.deps.data.drops.jsonl?.count, 30);
+
   jsonlBroken = false;
   await r.timers.advance(60000);
+
   const rows = jsonRows(r.store);
   const kept = rows.filter((x) => x.event === 'reading').map((x) => x.seq);
   assert.equal(kept, [31, 32, 33, 34, 35, 36, 37, 38, 39, 40]);
+
   const counted = rows
     .filter((x) => x.event === 'dropped')
     .map((x) => Number(String(x.note).split(' ')[0]));
   assert.equal(counted, [30]);
   assert.is(r.deps.data.pending.length, 0);
+
   const csvEvents = csvRows(r.store, CSV).map(
     (row) => row[COLUMNS.indexOf('event')],
   );

@@ -1,9 +1,9 @@
 /**
  * Status LED actor. The colour follows the most serious condition:
  * `logError` red (the card fails), `plugLost` amber (plug unreachable),
- * `logOff` dim white (logging switched off), `ok` green; `booting` blue
- * until the first status arrives. Only changes of the log status or the
- * plug link reach the machine, so readings cost it nothing.
+ * `logOff` dim white (logging switched off), then `ok` green. It is
+ * `booting` blue until the first status arrives. Only changes of the log
+ * status or the plug link reach the machine, so readings cost it nothing.
  */
 import { assign, fromCallback, setup } from 'xstate';
 import type { Bus } from '../bus/bus';

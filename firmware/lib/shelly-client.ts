@@ -47,13 +47,13 @@ function randomHex(random: () => number): string {
   return s;
 }
 
-function parseJson(res: HttpResponse, what: string): unknown {
+function parseJson(res: HttpResponse, request: string): unknown {
   try {
     return JSON.parse(res.body);
   } catch {
     throw new ShellyError(
       'malformed',
-      what + ' reply is not JSON (HTTP ' + res.status + ')',
+      request + ' reply is not JSON (HTTP ' + res.status + ')',
     );
   }
 }
@@ -123,11 +123,11 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
     const body = JSON.stringify({ id, src: 'logger', method, params });
     const res = await send(body);
     if (res.status === 401) {
-      const why =
+      const reason =
         opts.password === null
           ? 'the plug needs a password'
           : 'wrong plug password';
-      throw new ShellyError('auth', method + ' rejected: ' + why, 401);
+      throw new ShellyError('auth', method + ' rejected: ' + reason, 401);
     }
     if (res.status === 429)
       throw new ShellyError('http429', method + ' throttled (HTTP 429)');
