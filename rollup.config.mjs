@@ -26,6 +26,7 @@ import typescript from '@rollup/plugin-typescript';
 import dropXstateToJson from './scripts/rollup/drop-xstate-tojson.mjs';
 import espruinoFixups from './scripts/rollup/espruino-fixups.mjs';
 import polyfillFirst from './scripts/rollup/polyfill-first.mjs';
+import shareXstateSystem from './scripts/rollup/share-xstate-system.mjs';
 import unlabelLoops from './scripts/rollup/unlabel-loops.mjs';
 import {
   ESPRUINO_GLOBALS,
@@ -75,6 +76,7 @@ export default {
     }),
     unlabelLoops(),
     process.env.ESPRUINO_KEEP_TOJSON !== '1' && dropXstateToJson(),
+    shareXstateSystem(),
     babel({
       babelHelpers: 'bundled',
       babelrc: false,

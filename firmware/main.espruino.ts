@@ -39,6 +39,7 @@ import { createQueueData } from './lib/log-intake';
 import { createLogger, formatRecord, type Logger } from './lib/logger';
 import { createPollSession } from './lib/poll-session';
 import {
+  createActorSystem,
   runMachine,
   type RunningActor,
   type RunOptions,
@@ -293,7 +294,13 @@ function main(): void {
     restored: restoreFromLog(hardware.store, log),
     stamper: createTimeStamper(bus, espruinoTimers),
     actors: [],
-    run: { bus, log: log.child('actor'), timers: espruinoTimers },
+    // One XState system for all actors saves about 220 variables each.
+    run: {
+      bus,
+      log: log.child('actor'),
+      timers: espruinoTimers,
+      system: createActorSystem(),
+    },
   };
 
   // The status store subscribes first, so it receives every actor's first

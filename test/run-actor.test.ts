@@ -3,7 +3,11 @@ import * as assert from 'uvu/assert';
 import { setup } from 'xstate';
 import { createBus } from '../firmware/bus/bus';
 import { createFakeTimers } from '../firmware/drivers/fake/timers';
-import { runMachine, stateString } from '../firmware/lib/run-actor';
+import {
+  createActorSystem,
+  runMachine,
+  stateString,
+} from '../firmware/lib/run-actor';
 import {
   createCapturingLogger,
   last,
@@ -193,6 +197,28 @@ Run('stop ends reports and timers', async () => {
   assert.is(transitions.length, 2);
   assert.is(timers.pendingCount(), 0);
   assert.ok(records.some((r) => r.msg === 'actor stopped'));
+});
+
+Run('actors sharing a system report own events', () => {
+  const timers = createFakeTimers();
+  const { log } = createCapturingLogger();
+  const bus = createBus(log);
+  const transitions = recordEvents(bus, 'machine.transitioned');
+  const run = { bus, log, timers, clock: timers, system: createActorSystem() };
+  const first = runMachine('first', sampleMachine, undefined, run);
+  const second = runMachine('second', sampleMachine, undefined, run);
+
+  first.send({ type: 'GO' });
+  second.send({ type: 'SLEEP' });
+  second.stop();
+
+  assert.equal(transitions.slice(2), [
+    { machine: 'first', state: 'online.polling', event: 'GO' },
+    { machine: 'second', state: 'sleeping', event: 'SLEEP' },
+  ]);
+  assert.is(run.system.lastEvents.size, 1);
+  first.stop();
+  assert.is(run.system.lastEvents.size, 0);
 });
 
 const StateString = suite('stateString');

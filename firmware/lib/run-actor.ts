@@ -45,6 +45,40 @@ export interface RunOptions {
     setTimeout(fn: (...args: unknown[]) => void, ms: number): unknown;
     clearTimeout(id: unknown): void;
   };
+  /**
+   * Root actors started with the same object share one XState system, whose
+   * clock is the first actor's. Only the device bundle's XState is patched to
+   * join it (`scripts/rollup/share-xstate-system.mjs`). Elsewhere each actor
+   * still creates its own system.
+   */
+  system?: ActorSystem;
+}
+
+/** The XState system that root actors share, and each actor's last event. */
+export interface ActorSystem {
+  system: AnyActorRef['system'] | null;
+  lastEvents: Map<object, string>;
+}
+
+export function createActorSystem(): ActorSystem {
+  return { system: null, lastEvents: new Map() };
+}
+
+/**
+ * Records the type of each event an actor receives (the init event
+ * included), for the actors listed in `shared.lastEvents`. One inspection
+ * observer per system serves all of them.
+ */
+function joinSystem(shared: ActorSystem, ref: AnyActorRef): void {
+  shared.lastEvents.set(ref, 'xstate.init');
+  if (ref.system === shared.system) return;
+  shared.system = ref.system;
+  const lastEvents = shared.lastEvents;
+  ref.system.inspect((ev) => {
+    if (ev.type === '@xstate.event' && lastEvents.has(ev.actorRef)) {
+      lastEvents.set(ev.actorRef, ev.event.type);
+    }
+  });
 }
 
 export function runMachine<M extends AnyStateMachine>(
@@ -58,21 +92,17 @@ export function runMachine<M extends AnyStateMachine>(
   let restartTimer: unknown = null;
   let state = '';
   const restartMs = o.restartMs === undefined ? 5000 : o.restartMs;
+  const shared = o.system ?? createActorSystem();
 
   function start(): void {
     restartTimer = null;
     if (stopped) return;
-    let lastEvent = 'xstate.init';
-    const options: Parameters<typeof createActor>[1] = {
-      input,
-      inspect: (ev) => {
-        if (ev.type === '@xstate.event' && ev.actorRef === ref)
-          lastEvent = ev.event.type;
-      },
-    };
+    const options: Record<string, unknown> = { input };
+    if (shared.system) options.system = shared.system;
     // An explicit `clock: undefined` would replace XState's default clock.
-    if (o.clock) options.clock = o.clock as never;
+    if (o.clock) options.clock = o.clock;
     const ref = createActor(machine, options as never);
+    joinSystem(shared, ref);
     ref.subscribe({
       next: (snapshot) => {
         const next = stateString((snapshot as { value: unknown }).value);
@@ -81,10 +111,11 @@ export function runMachine<M extends AnyStateMachine>(
         o.bus.emit('machine.transitioned', {
           machine: name,
           state,
-          event: lastEvent,
+          event: shared.lastEvents.get(ref) ?? 'xstate.init',
         });
       },
       error: (err) => {
+        shared.lastEvents.delete(ref);
         o.log.error('actor failed, restarting', {
           actor: name,
           error: (err as Error).message,
@@ -113,7 +144,10 @@ export function runMachine<M extends AnyStateMachine>(
     stop: () => {
       stopped = true;
       if (restartTimer !== null) o.timers.clearTimeout(restartTimer);
-      actor?.stop();
+      if (actor) {
+        actor.stop();
+        shared.lastEvents.delete(actor);
+      }
       o.log.info('actor stopped', { actor: name });
     },
   };
