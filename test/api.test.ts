@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import * as net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -887,6 +888,51 @@ test('history reads in bounded steps', () => {
 });
 
 /** Sends raw request text and returns the whole raw reply. */
+test('reads reject foreign Host names', async () => {
+  const rig = await startWebRig({ api: { allowedHosts: ['logger.local'] } });
+  try {
+    for (const path of ['/api/status', '/api/logs', '/events']) {
+      const res = await fetchRaw(rig.port, path, 'evil.example');
+      assert.is(res.status, 403, path);
+      assert.match(
+        JSON.parse(res.body).error,
+        /Host "evil.example" is not allowed/,
+      );
+    }
+    const ok = await fetchRaw(rig.port, '/api/status', 'logger.local');
+    assert.is(ok.status, 200);
+    const page = await fetchRaw(rig.port, '/', 'evil.example');
+    assert.is.not(page.status, 403, 'static files need no allowed Host');
+  } finally {
+    await rig.close();
+  }
+});
+
+/** GET with a chosen Host header; fetch() cannot set one. */
+function fetchRaw(
+  port: number,
+  path: string,
+  host: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, headers: { Host: host }, agent: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+          if (path === '/events') req.destroy();
+        });
+        res.on('end', () => resolve({ status: res.statusCode || 0, body }));
+        res.on('close', () => resolve({ status: res.statusCode || 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function rawExchange(port: number, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.end(text));

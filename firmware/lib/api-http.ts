@@ -135,7 +135,10 @@ export function normalizeHostNames(names: string[]): string[] {
  * address sends its own name as `Host`, so this check stops it, while its
  * matching `Origin` would pass `checkOrigin`.
  */
-function checkHost(req: ServerRequest, allowedHosts: string[]): Failure | null {
+export function checkHost(
+  req: ServerRequest,
+  allowedHosts: string[],
+): Failure | null {
   const header = req.headers['host'];
   if (header === undefined || header.trim() === '') {
     return { status: 403, message: 'missing Host header' };

@@ -35,6 +35,7 @@ import {
   parseJsonObject,
   sendFailure,
   sendJson,
+  checkHost,
   splitUrl,
   type Failure,
 } from './api-http';
@@ -319,6 +320,21 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
       return { status: 400, message: 'request target must start with /' };
     }
     let methods = routes[path];
+    // Reads need an allowed Host too (POSTs check it with the rest of the
+    // control checks), so a DNS-rebound page can neither read the status
+    // and logs nor open the event stream.
+    const isData = path === '/events' || path.indexOf('/api/') === 0;
+    if (isData && req.method !== 'POST') {
+      const badHost = checkHost(req, allowedHosts);
+      if (badHost) {
+        log.warn('read request rejected', {
+          url: req.url,
+          host: req.headers['host'],
+          remoteAddress: req.remoteAddress,
+        });
+        return badHost;
+      }
+    }
     if (!methods && path.indexOf('/api/logs/') === 0) {
       const name = path.slice('/api/logs/'.length);
       methods = { GET: (_req, r) => downloadLog(r, options.store, name, log) };
