@@ -4,6 +4,7 @@
  * it does not do, and a few measured pitfalls. Each finding has the rule,
  * the offset, line and column, and a snippet of the source.
  */
+import { ESPRUINO_KEYWORDS } from '../rollup/espruino-names.mjs';
 import { parse } from 'acorn';
 import { ESPRUINO_GLOBALS, PIN_NAME } from './builtins';
 import { collectGuards, type Guards } from './guards';
@@ -38,21 +39,6 @@ export interface CheckOptions {
   maxLineLength?: number;
 }
 
-/** Words Espruino's lexer treats as keywords, so no binding may use them. */
-export const ESPRUINO_KEYWORDS = [
-  'of',
-  'static',
-  'super',
-  'extends',
-  'class',
-  'let',
-  'const',
-  'undefined',
-  'debugger',
-  'yield',
-  'await',
-  'async',
-];
 
 function lineStarts(code: string): number[] {
   const starts = [0];

@@ -20,7 +20,7 @@ export const ESPRUINO_MODULES = [
  * Words Espruino's parser treats as keywords (2v29), so they cannot name a
  * variable, parameter or function, although ES5 allows some of them.
  */
-export const RESERVED_NAMES = [
+export const ESPRUINO_KEYWORDS = [
   'of',
   'static',
   'super',
@@ -33,6 +33,13 @@ export const RESERVED_NAMES = [
   'yield',
   'await',
   'async',
+];
+
+/**
+ * Names the minifier must not produce: Espruino's keywords plus the words
+ * ES5 reserves in strict mode.
+ */
+export const RESERVED_NAMES = ESPRUINO_KEYWORDS.concat([
   'enum',
   'implements',
   'interface',
@@ -40,7 +47,7 @@ export const RESERVED_NAMES = [
   'private',
   'protected',
   'public',
-];
+]);
 
 /**
  * Global names of the interpreter, measured with `typeof` in the build for
