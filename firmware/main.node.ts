@@ -49,12 +49,16 @@ function buildConfig(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
+
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
+
   const raw = readConfigFile(values.config) as Record<string, unknown>;
   const config = parseConfig(raw);
+
+  // Command-line options override the file; the result is checked again.
   if (values.sd) config.sdRoot = values.sd;
   if (values.port) config.http.port = Number(values.port);
   if (values['https-port']) config.https.port = Number(values['https-port']);
@@ -63,6 +67,7 @@ function buildConfig(argv: string[]) {
   if (values.plug) config.plug.address = values.plug;
   if (values['poll-ms']) config.pollIntervalMs = Number(values['poll-ms']);
   if (values['log-level']) config.logLevel = values['log-level'] as Level;
+
   return parseConfig(config);
 }
 

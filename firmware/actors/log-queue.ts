@@ -3,10 +3,10 @@
  *
  * - `off` until `log.setEnabled {enabled: true}`; then `mounting` connects
  *   the card and goes `idle`.
- * - Rows arrive on the bus into a queue of at most `maxQueue` (overflow drops
- *   the oldest and counts it); the first row of a batch starts a `flushMs`
- *   timer, which sends FLUSH, so a state change happens once per batch, not
- *   once per reading.
+ * - Rows arrive on the bus into a queue of at most `maxQueue`, and overflow
+ *   drops the oldest and counts it. The first row of a batch starts a
+ *   `flushMs` timer, which sends FLUSH, so a state change happens once per
+ *   batch, not once per reading.
  * - `writing` appends the batch; success goes `ok`. A failure goes
  *   `retrying` (back-off `retryMs * 2^(failures-1)`, at most `maxRetryMs`);
  *   from `remountAfter` failures on, `remounting` reconnects the card first.

@@ -1,7 +1,7 @@
 /**
  * Board profiles: which hardware the Espruino entry sets up, with pins as
  * Espruino pin names. This file also contains the profile of the interpreter
- * built for Linux, which has `http` and `fs` but no Wi-Fi, SPI or I2C:
+ * built for Linux, which has `http` and `fs` but no Wi-Fi, SPI or I2C. There
  * the SD card is a folder, and the display and LED only reach the web page
  * through the bus.
  */

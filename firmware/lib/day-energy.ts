@@ -1,7 +1,7 @@
 /**
  * Energy of the current UTC day: the reset-safe total minus the total at
  * the first reading of the day. Starts from a logged first row when the
- * logger restarts mid-day, else from the first reading it sees.
+ * logger restarts mid-day, else from the first reading it receives.
  */
 export interface DayEnergy {
   day: string | null;

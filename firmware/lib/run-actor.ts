@@ -97,12 +97,14 @@ export function runMachine<M extends AnyStateMachine>(
   function start(): void {
     restartTimer = null;
     if (stopped) return;
+
     const options: Record<string, unknown> = { input };
     if (shared.system) options.system = shared.system;
     // An explicit `clock: undefined` would replace XState's default clock.
     if (o.clock) options.clock = o.clock;
     const ref = createActor(machine, options as never);
     joinSystem(shared, ref);
+
     ref.subscribe({
       next: (snapshot) => {
         const next = stateString((snapshot as { value: unknown }).value);
@@ -130,6 +132,7 @@ export function runMachine<M extends AnyStateMachine>(
         if (!stopped) restartTimer = o.timers.setTimeout(start, restartMs);
       },
     });
+
     actor = ref;
     o.log.info('actor started', { actor: name });
     ref.start();

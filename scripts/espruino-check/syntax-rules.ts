@@ -130,7 +130,10 @@ function checkLength(target: AnyNode, node: AnyNode, c: SyntaxContext): void {
     );
 }
 
-/** A closure made in a `for (let ...)` body reads only the last value. */
+/**
+ * Report `let` or `const` loop bindings, because in Espruino a closure made
+ * in the loop body reads only the last value.
+ */
 function checkLoopBinding(node: AnyNode, c: SyntaxContext): void {
   const head = node.type === 'ForStatement' ? node.init : node.left;
   if (!head || head.type !== 'VariableDeclaration' || head.kind === 'var')

@@ -9,7 +9,7 @@
  * - `GET` requests for web app files are served from `staticFiles` (the SD
  *   card's `html/` folder) in chunks, each sent after the previous one
  *   drained, so a large file never sits in RAM. Paths that are not there
- *   go to the handler, which answers 404.
+ *   go to the handler, which replies 404.
  * - Espruino adds no Content-Type or Content-Length, so every reply here
  *   sets them itself.
  * - A handler that throws gets a 500 JSON error, and the error is logged.

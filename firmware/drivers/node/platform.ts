@@ -74,7 +74,10 @@ export function createNodeNetwork(): Network {
   };
 }
 
-/** The host has no panel: the frame reaches the web page through the bus. */
+/**
+ * Create a display that only keeps the last frame, because the host has no
+ * panel and the frame reaches the web page through the bus.
+ */
 export function createMemoryDisplay(): DisplayDriver & { lines: string[] } {
   const driver = {
     lines: [] as string[],
