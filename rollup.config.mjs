@@ -27,6 +27,7 @@ import dropXstateToJson from './scripts/rollup/drop-xstate-tojson.mjs';
 import espruinoFixups from './scripts/rollup/espruino-fixups.mjs';
 import polyfillFirst from './scripts/rollup/polyfill-first.mjs';
 import shareXstateSystem from './scripts/rollup/share-xstate-system.mjs';
+import slimXstateLogic from './scripts/rollup/slim-xstate-logic.mjs';
 import unlabelLoops from './scripts/rollup/unlabel-loops.mjs';
 import {
   ESPRUINO_GLOBALS,
@@ -77,6 +78,7 @@ export default {
     unlabelLoops(),
     process.env.ESPRUINO_KEEP_TOJSON !== '1' && dropXstateToJson(),
     shareXstateSystem(),
+    slimXstateLogic(),
     babel({
       babelHelpers: 'bundled',
       babelrc: false,

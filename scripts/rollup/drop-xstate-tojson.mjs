@@ -1,9 +1,11 @@
 /**
- * Rollup plugin that removes the `toJSON` arrow functions XState puts on
- * every transition object it builds. Each is a closure that keeps its
- * builder's scope alive, which costs Espruino about a dozen variables per
- * transition. They serve only to serialise machine definitions for
- * inspection tools; this firmware reports state names instead.
+ * Rollup plugin that removes the `toJSON` closures XState puts on every
+ * transition object it builds (arrow functions) and on every invoke
+ * definition (methods). Each keeps its builder's scope alive, which costs
+ * Espruino about a dozen variables per transition and about 30 per invoke
+ * (the invoke definitions cost 824 variables in the device entry before).
+ * They serve only to serialise machine definitions for inspection tools;
+ * this firmware reports state names instead.
  */
 import { parse } from 'acorn';
 import { simple } from 'acorn-walk';
@@ -24,7 +26,8 @@ export function dropToJsonClosures(code) {
           !p.computed &&
           p.key.type === 'Identifier' &&
           p.key.name === 'toJSON' &&
-          p.value.type === 'ArrowFunctionExpression';
+          (p.value.type === 'ArrowFunctionExpression' ||
+            p.value.type === 'FunctionExpression');
         if (!isClosure) return;
         const next = node.properties[i + 1];
         s.remove(p.start, next ? next.start : p.end);
