@@ -3,12 +3,12 @@
  * listeners (display, LED) start first, so they see the first status that
  * the clock and network actors announce.
  */
-import { clockMachine } from './actors/clock';
-import { displayMachine } from './actors/display';
-import { ledMachine } from './actors/led';
-import { logQueueMachine } from './actors/log-queue';
-import { serverMachine } from './actors/server';
-import { shellyMachine } from './actors/shelly';
+import { clockBridge, clockMachine } from './actors/clock';
+import { displayBridge, displayMachine } from './actors/display';
+import { ledBridge, ledMachine } from './actors/led';
+import { logQueueBridge, logQueueMachine } from './actors/log-queue';
+import { serverBridge, serverMachine } from './actors/server';
+import { shellyBridge, shellyMachine } from './actors/shelly';
 import { wifiMachine } from './actors/wifi';
 import type { Bus } from './bus/bus';
 import type { Config } from './config';
@@ -64,6 +64,7 @@ export function startHostActors(w: ActorWiring): RunningActor[] {
         day: w.day,
       },
       run,
+      displayBridge,
     ),
   );
   actors.push(
@@ -76,6 +77,7 @@ export function startHostActors(w: ActorWiring): RunningActor[] {
         driver: createMemoryLed(),
       },
       run,
+      ledBridge,
     ),
   );
   actors.push(
@@ -91,6 +93,7 @@ export function startHostActors(w: ActorWiring): RunningActor[] {
         plugToleranceMs: 1500,
       },
       run,
+      clockBridge,
     ),
   );
   actors.push(
@@ -127,6 +130,7 @@ export function startHostActors(w: ActorWiring): RunningActor[] {
         remountAfter: 3,
       },
       run,
+      logQueueBridge,
     ),
   );
   actors.push(
@@ -141,6 +145,7 @@ export function startHostActors(w: ActorWiring): RunningActor[] {
         timers,
       },
       run,
+      serverBridge,
     ),
   );
   actors.push(startShelly(w, run));
@@ -175,5 +180,6 @@ function startShelly(
       unreachableAfter: 3,
     },
     run,
+    shellyBridge,
   );
 }

@@ -9,13 +9,13 @@
  * Web app files are served by the HTTP driver from the card's `html/`
  * folder; the API handler only serves the API.
  */
-import { clockMachine } from './actors/clock';
+import { clockBridge, clockMachine } from './actors/clock';
 import { compactMachine } from './actors/compact-machine';
-import { displayMachine } from './actors/display';
-import { ledMachine } from './actors/led';
-import { logQueueMachine } from './actors/log-queue';
-import { serverMachine } from './actors/server';
-import { shellyMachine } from './actors/shelly';
+import { displayBridge, displayMachine } from './actors/display';
+import { ledBridge, ledMachine } from './actors/led';
+import { logQueueBridge, logQueueMachine } from './actors/log-queue';
+import { serverBridge, serverMachine } from './actors/server';
+import { shellyBridge, shellyMachine } from './actors/shelly';
 import { wifiDeviceMachine } from './actors/wifi-device';
 import { boardFor, type BoardProfile } from './boards/linux';
 import { qtpyEsp32s3 } from './boards/qtpy-esp32s3';
@@ -156,7 +156,9 @@ function startWeb(w: Wiring): void {
     handler,
     timers,
   };
-  w.actors.push(runMachine('server', serverMachine, input, w.run));
+  w.actors.push(
+    runMachine('server', serverMachine, input, w.run, serverBridge),
+  );
 }
 
 /** Starts the clock, LED, display and SD log actors. */
@@ -174,10 +176,10 @@ function startLocal(w: Wiring): void {
     ntpCheckMs: 600000,
     plugToleranceMs: 1500,
   };
-  w.actors.push(runMachine('clock', clockMachine, clock, w.run));
+  w.actors.push(runMachine('clock', clockMachine, clock, w.run, clockBridge));
 
   const led = { bus, log: w.log.child('led'), driver: w.hardware.led };
-  w.actors.push(runMachine('led', ledMachine, led, w.run));
+  w.actors.push(runMachine('led', ledMachine, led, w.run, ledBridge));
 
   const display = {
     bus,
@@ -191,7 +193,9 @@ function startLocal(w: Wiring): void {
       dayStart ? dayStart.startWh : null,
     ),
   };
-  w.actors.push(runMachine('display', displayMachine, display, w.run));
+  w.actors.push(
+    runMachine('display', displayMachine, display, w.run, displayBridge),
+  );
 
   const logQueue = {
     bus,
@@ -208,7 +212,9 @@ function startLocal(w: Wiring): void {
     maxRetryMs: 30000,
     remountAfter: 3,
   };
-  w.actors.push(runMachine('logQueue', logQueueMachine, logQueue, w.run));
+  w.actors.push(
+    runMachine('logQueue', logQueueMachine, logQueue, w.run, logQueueBridge),
+  );
 }
 
 /** Starts polling the plug; without its address the logger only serves. */
@@ -243,7 +249,9 @@ function startPlug(w: Wiring): void {
     backoffMaxMs: 30000,
     unreachableAfter: 3,
   };
-  w.actors.push(runMachine('shelly', shellyMachine, shelly, w.run));
+  w.actors.push(
+    runMachine('shelly', shellyMachine, shelly, w.run, shellyBridge),
+  );
 }
 
 function main(): void {

@@ -1,12 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createActor } from 'xstate';
-import { clockMachine } from '../firmware/actors/clock';
+import { clockBridge, clockMachine } from '../firmware/actors/clock';
 import { createBus } from '../firmware/bus/bus';
 import { createFakeTimers } from '../firmware/drivers/fake/timers';
 import { silentLogger } from '../firmware/lib/logger';
 import { createTimeStamper } from '../firmware/lib/time-stamp';
-import { last, recordEvents } from './support/actors-helpers';
+import { bridgedActor, last, recordEvents } from './support/actors-helpers';
 
 const FALLBACK_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
 const NTP_CHECK_MS = 10_000;
@@ -19,7 +18,7 @@ function startClock(ntpSynced = false) {
   const bus = createBus(silentLogger);
   const statuses = recordEvents(bus, 'clock.statusChanged');
   const host = { synced: ntpSynced, isNtpSynced: () => host.synced };
-  const actor = createActor(clockMachine, {
+  const actor = bridgedActor(clockMachine, clockBridge, {
     input: {
       bus,
       log: silentLogger,

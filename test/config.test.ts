@@ -224,13 +224,19 @@ Parse('empty value for a required field is rejected', () => {
 Parse('pollIntervalMs below 500 is rejected', () => {
   const message = errorOf(() => parseConfig({ pollIntervalMs: 499 }));
 
-  assert.match(message, 'pollIntervalMs must be an integer from 500 to 3600000');
+  assert.match(
+    message,
+    'pollIntervalMs must be an integer from 500 to 3600000',
+  );
   assert.is(parseConfig({ pollIntervalMs: 500 }).pollIntervalMs, 500);
 });
 
 Parse('range checks', () => {
   const cases: [unknown, string][] = [
-    [{ requestTimeoutMs: 99 }, 'requestTimeoutMs must be an integer from 100 to 60000'],
+    [
+      { requestTimeoutMs: 99 },
+      'requestTimeoutMs must be an integer from 100 to 60000',
+    ],
     [{ http: { port: 65536 } }, 'http.port must be an integer 0..65535'],
     [{ http: { port: -1 } }, 'http.port must be an integer 0..65535'],
     [{ https: { port: 70000 } }, 'https.port must be an integer 0..65535'],
@@ -278,7 +284,10 @@ Parse('several problems reported together', () => {
 
   assert.match(message, /^invalid configuration: /);
   assert.match(message, 'colour is not a known setting');
-  assert.match(message, 'pollIntervalMs must be an integer from 500 to 3600000');
+  assert.match(
+    message,
+    'pollIntervalMs must be an integer from 500 to 3600000',
+  );
   assert.match(message, 'http.port must be a number, got "eighty"');
   assert.is(message.split('; ').length, 3);
 });

@@ -1,7 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createActor } from 'xstate';
-import { displayMachine } from '../firmware/actors/display';
+import { displayBridge, displayMachine } from '../firmware/actors/display';
 import { createBus, type Bus } from '../firmware/bus/bus';
 import type { Events, Reading } from '../firmware/bus/events';
 import { createFakeTimers } from '../firmware/drivers/fake/timers';
@@ -15,6 +14,7 @@ import {
   type FrameInput,
 } from '../firmware/lib/frame';
 import {
+  bridgedActor,
   createCapturingLogger,
   last,
   recordEvents,
@@ -85,7 +85,7 @@ function startDisplay(day = createDayEnergy()) {
   const bus = createBus(log);
   const frames = recordEvents(bus, 'display.frameRendered');
   const driver = createDisplay();
-  const actor = createActor(displayMachine, {
+  const actor = bridgedActor(displayMachine, displayBridge, {
     input: {
       bus,
       log,
@@ -239,7 +239,7 @@ Display('driver failing at start', async () => {
   const bus = createBus(createCapturingLogger().log);
   const driver = createDisplay();
   driver.failure = new Error('no panel');
-  const actor = createActor(displayMachine, {
+  const actor = bridgedActor(displayMachine, displayBridge, {
     input: {
       bus,
       log: createCapturingLogger().log,
@@ -288,7 +288,7 @@ Display('day energy survives a driver retry', async () => {
   const bus = createBus(createCapturingLogger().log);
   const frames = recordEvents(bus, 'display.frameRendered');
   const driver = createDisplay();
-  const actor = createActor(displayMachine, {
+  const actor = bridgedActor(displayMachine, displayBridge, {
     input: {
       bus,
       log: createCapturingLogger().log,

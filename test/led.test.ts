@@ -1,11 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createActor } from 'xstate';
-import { ledMachine } from '../firmware/actors/led';
+import { ledBridge, ledMachine } from '../firmware/actors/led';
 import { createBus, type Bus } from '../firmware/bus/bus';
 import type { LogStatus, PlugLink } from '../firmware/bus/events';
 import type { LedDriver } from '../firmware/drivers/platform';
 import {
+  bridgedActor,
   createCapturingLogger,
   last,
   recordEvents,
@@ -38,7 +38,9 @@ function startLed(driver = createDriver()) {
   const { log, records } = createCapturingLogger();
   const bus = createBus(log);
   const colours = recordEvents(bus, 'led.colorChanged');
-  const actor = createActor(ledMachine, { input: { bus, log, driver } });
+  const actor = bridgedActor(ledMachine, ledBridge, {
+    input: { bus, log, driver },
+  });
   actor.start();
   return { bus, colours, driver, records, actor };
 }

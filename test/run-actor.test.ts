@@ -221,6 +221,73 @@ Run('actors sharing a system report own events', () => {
   assert.is(run.system.lastEvents.size, 0);
 });
 
+/** Bridge that sends GO on `bus` event `clock.set` and counts connections. */
+function goBridge() {
+  const calls = { connected: 0, disconnected: 0 };
+  const bridge = (
+    _context: unknown,
+    send: (event: { type: 'GO' }) => void,
+  ): (() => void) => {
+    calls.connected += 1;
+    const onSet = () => send({ type: 'GO' });
+    bridgeBus.on('clock.set', onSet);
+    return () => {
+      calls.disconnected += 1;
+      bridgeBus.off('clock.set', onSet);
+    };
+  };
+  return { calls, bridge };
+}
+
+const bridgeBus = createBus(createCapturingLogger().log);
+
+Run('bridge forwards bus events', () => {
+  const timers = createFakeTimers();
+  const { log } = createCapturingLogger();
+  const { calls, bridge } = goBridge();
+  const running = runMachine(
+    'sample',
+    sampleMachine,
+    undefined,
+    { bus: createBus(log), log, timers, clock: timers },
+    bridge as never,
+  );
+
+  bridgeBus.emit('clock.set', { unixMs: 1, source: 'browser' });
+
+  assert.is(running.state(), 'online.polling');
+  assert.is(calls.connected, 1);
+  running.stop();
+  assert.is(calls.disconnected, 1);
+});
+
+Run('bridge reconnects after a restart', async () => {
+  const timers = createFakeTimers();
+  const { log } = createCapturingLogger();
+  const { calls, bridge } = goBridge();
+  const run = { bus: createBus(log), log, timers, clock: timers };
+  const running = runMachine(
+    'sample',
+    sampleMachine,
+    undefined,
+    { ...run, restartMs: RESTART_MS },
+    bridge as never,
+  );
+
+  running.send({ type: 'BOOM' });
+  assert.is(calls.disconnected, 1);
+  bridgeBus.emit('clock.set', { unixMs: 1, source: 'browser' });
+  assert.is(running.state(), 'failed');
+
+  await timers.advance(RESTART_MS);
+  assert.is(calls.connected, 2);
+  bridgeBus.emit('clock.set', { unixMs: 2, source: 'browser' });
+  assert.is(running.state(), 'online.polling');
+
+  running.stop();
+  assert.is(calls.disconnected, 2);
+});
+
 const StateString = suite('stateString');
 
 StateString('table', () => {

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createActor } from 'xstate';
-import { serverMachine } from '../firmware/actors/server';
+import { serverBridge, serverMachine } from '../firmware/actors/server';
 import { createBus } from '../firmware/bus/bus';
 import type { Events } from '../firmware/bus/events';
 import type {
@@ -21,6 +20,7 @@ import {
 import { nodeTimers } from '../firmware/drivers/node/platform';
 import { createLogger, type LogRecord } from '../firmware/lib/logger';
 import { rawRequest } from './support/web-rig';
+import { bridgedActor } from './support/actors-helpers';
 
 const echo: RequestHandler = (req, res) => {
   res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -292,7 +292,7 @@ test('server machine listens and announces', async () => {
   const started: Events['server.started'][] = [];
   bus.on('server.started', (p) => started.push(p));
   const driver = createNodeHttpServer({ host: '127.0.0.1', port: 0, log });
-  const actor = createActor(serverMachine, {
+  const actor = bridgedActor(serverMachine, serverBridge, {
     input: { bus, log, driver, handler: echo, timers: nodeTimers, retryMs: 50 },
   });
   actor.start();
@@ -317,7 +317,7 @@ test('server machine retries a busy port', async () => {
   const started: Events['server.started'][] = [];
   bus.on('server.started', (p) => started.push(p));
   const driver = createNodeHttpServer({ host: '127.0.0.1', port, log });
-  const actor = createActor(serverMachine, {
+  const actor = bridgedActor(serverMachine, serverBridge, {
     input: { bus, log, driver, handler: echo, timers: nodeTimers, retryMs: 50 },
   });
   try {

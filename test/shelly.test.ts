@@ -1,7 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createActor } from 'xstate';
-import { shellyMachine, type ShellyDeps } from '../firmware/actors/shelly';
+import {
+  shellyBridge,
+  shellyMachine,
+  type ShellyDeps,
+} from '../firmware/actors/shelly';
 import { createBus } from '../firmware/bus/bus';
 import type { Events } from '../firmware/bus/events';
 import {
@@ -17,6 +21,7 @@ import {
   failure,
   type FakeShellyClient,
 } from './support/fake-shelly-client';
+import { bridgedActor } from './support/actors-helpers';
 
 interface Rig {
   timers: FakeTimers;
@@ -52,7 +57,10 @@ function rig(): Rig {
     readings: [],
     links: [],
     events: [],
-    actor: createActor(shellyMachine, { input: deps, clock: timers as never }),
+    actor: bridgedActor(shellyMachine, shellyBridge, {
+      input: deps,
+      clock: timers as never,
+    }),
   };
   bus.on('shelly.readingReceived', (x) => r.readings.push(x));
   bus.on('shelly.linkChanged', (x) => r.links.push(x));

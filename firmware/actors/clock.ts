@@ -10,11 +10,12 @@
  * offset is only corrected when it is off by more than `plugToleranceMs`.
  * This keeps row timestamps from stepping back and forth.
  */
-import { assign, fromCallback, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { Bus } from '../bus/bus';
 import type { TimeSource } from '../bus/events';
 import type { HostClock, Timers } from '../drivers/platform';
 import type { Logger } from '../lib/logger';
+import type { Bridge } from '../lib/run-actor';
 import { FALLBACK_UNIX_MS } from '../lib/time-stamp';
 
 export interface ClockDeps {
@@ -65,30 +66,6 @@ function plugOffset(ctx: Context, unixtime: number): number {
 
 export const clockMachine = setup({
   types: {} as { context: Context; events: Event; input: ClockDeps },
-  actors: {
-    sources: fromCallback<Event, ClockDeps>(({ input, sendBack }) => {
-      let last: boolean | null = null;
-      let timer: unknown = null;
-      const check = () => {
-        const synced = input.host.isNtpSynced();
-        if (synced !== last) sendBack({ type: 'NTP', synced });
-        last = synced;
-        timer = input.timers.setTimeout(check, input.ntpCheckMs);
-      };
-      const onPlug = (e: { unixtime: number | null }) =>
-        sendBack({ type: 'PLUG_TIME', unixtime: e.unixtime });
-      const onSet = (e: { unixMs: number }) =>
-        sendBack({ type: 'BROWSER_TIME', unixMs: e.unixMs });
-      input.bus.on('shelly.timeReceived', onPlug);
-      input.bus.on('clock.set', onSet);
-      check();
-      return () => {
-        input.timers.clearTimeout(timer);
-        input.bus.off('shelly.timeReceived', onPlug);
-        input.bus.off('clock.set', onSet);
-      };
-    }),
-  },
   guards: {
     isSynced: (_, synced: boolean) => synced,
     isValidTime: (_, t: number | null) => t !== null && t > MIN_UNIXTIME,
@@ -138,7 +115,6 @@ export const clockMachine = setup({
     plugOffsetMs: null,
     browserOffsetMs: null,
   }),
-  invoke: { src: 'sources', input: ({ context }) => context.deps },
   initial: 'fallback',
   on: {
     NTP: {
@@ -218,3 +194,31 @@ export const clockMachine = setup({
     },
   },
 });
+
+/**
+ * Sends NTP when the host's NTP state changes (checked every `ntpCheckMs`),
+ * PLUG_TIME for each plug time and BROWSER_TIME for each `clock.set`.
+ */
+export const clockBridge: Bridge<Context, Event> = (context, send) => {
+  const input = context.deps;
+  let last: boolean | null = null;
+  let timer: unknown = null;
+  const check = () => {
+    const synced = input.host.isNtpSynced();
+    if (synced !== last) send({ type: 'NTP', synced });
+    last = synced;
+    timer = input.timers.setTimeout(check, input.ntpCheckMs);
+  };
+  const onPlug = (e: { unixtime: number | null }) =>
+    send({ type: 'PLUG_TIME', unixtime: e.unixtime });
+  const onSet = (e: { unixMs: number }) =>
+    send({ type: 'BROWSER_TIME', unixMs: e.unixMs });
+  input.bus.on('shelly.timeReceived', onPlug);
+  input.bus.on('clock.set', onSet);
+  check();
+  return () => {
+    input.timers.clearTimeout(timer);
+    input.bus.off('shelly.timeReceived', onPlug);
+    input.bus.off('clock.set', onSet);
+  };
+};

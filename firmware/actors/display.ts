@@ -16,6 +16,7 @@ import {
 } from '../lib/day-energy';
 import { renderFrame, type FrameInput } from '../lib/frame';
 import type { Logger } from '../lib/logger';
+import type { Bridge } from '../lib/run-actor';
 
 export interface DisplayDeps {
   bus: Bus;
@@ -85,9 +86,6 @@ function emptyFrame(): FrameInput {
 export const displayMachine = setup({
   types: {} as { events: Event; input: DisplayDeps; context: Context },
   actors: {
-    listen: fromCallback<Event, Context>(({ input }) =>
-      listen(input.deps.bus, input.frame, input.day),
-    ),
     render: fromCallback<Event, Context>(({ input, sendBack }) => {
       const deps = input.deps;
       let shown = '';
@@ -131,7 +129,6 @@ export const displayMachine = setup({
     frame: emptyFrame(),
     day: input.day || createDayEnergy(),
   }),
-  invoke: { src: 'listen', input: ({ context }) => context },
   initial: 'active',
   states: {
     active: {
@@ -146,3 +143,7 @@ export const displayMachine = setup({
     failed: { after: { retry: 'active' } },
   },
 });
+
+/** Keeps the frame and today's energy up to date from the bus. */
+export const displayBridge: Bridge<Context, Event> = (context) =>
+  listen(context.deps.bus, context.frame, context.day);

@@ -5,11 +5,12 @@
  * `booting` blue until the first status arrives. Only changes of the log
  * status or the plug link reach the machine, so readings cost it nothing.
  */
-import { assign, fromCallback, setup } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { Bus } from '../bus/bus';
 import type { LogStatus, PlugLink } from '../bus/events';
 import type { LedDriver } from '../drivers/platform';
 import type { Logger } from '../lib/logger';
+import type { Bridge } from '../lib/run-actor';
 
 export interface LedDeps {
   bus: Bus;
@@ -60,27 +61,6 @@ const COLOURS: Record<string, Rgb> = {
 
 export const ledMachine = setup({
   types: {} as { context: Context; events: Event; input: LedDeps },
-  actors: {
-    watch: fromCallback<Event, Bus>(({ input, sendBack }) => {
-      let status: LogHealth | null = null;
-      let link: PlugLink | null = null;
-      const onLog = (e: { status: LogStatus }) => {
-        const health = healthOf(e.status);
-        if (health !== status) sendBack({ type: 'LOG', status: health });
-        status = health;
-      };
-      const onLink = (e: { link: PlugLink }) => {
-        if (e.link !== link) sendBack({ type: 'LINK', link: e.link });
-        link = e.link;
-      };
-      input.on('log.statusChanged', onLog);
-      input.on('shelly.linkChanged', onLink);
-      return () => {
-        input.off('log.statusChanged', onLog);
-        input.off('shelly.linkChanged', onLink);
-      };
-    }),
-  },
   guards: {
     // Leave for another state only, so an unchanged colour is not resent.
     shows: ({ context }, name: LedState) =>
@@ -112,7 +92,6 @@ export const ledMachine = setup({
     link: null,
     shownState: 'booting',
   }),
-  invoke: { src: 'watch', input: ({ context }) => context.deps.bus },
   initial: 'booting',
   on: {
     LOG: { actions: { type: 'storeLog', params: ({ event }) => event.status } },
@@ -132,3 +111,25 @@ export const ledMachine = setup({
     logError: { entry: { type: 'show', params: 'logError' } },
   },
 });
+
+/** Sends LOG and LINK when the log health or the plug link changes. */
+export const ledBridge: Bridge<Context, Event> = (context, send) => {
+  const bus = context.deps.bus;
+  let status: LogHealth | null = null;
+  let link: PlugLink | null = null;
+  const onLog = (e: { status: LogStatus }) => {
+    const health = healthOf(e.status);
+    if (health !== status) send({ type: 'LOG', status: health });
+    status = health;
+  };
+  const onLink = (e: { link: PlugLink }) => {
+    if (e.link !== link) send({ type: 'LINK', link: e.link });
+    link = e.link;
+  };
+  bus.on('log.statusChanged', onLog);
+  bus.on('shelly.linkChanged', onLink);
+  return () => {
+    bus.off('log.statusChanged', onLog);
+    bus.off('shelly.linkChanged', onLink);
+  };
+};

@@ -14,7 +14,7 @@
  *   rows that could not be written stay queued for the next start.
  * - Emits `log.statusChanged` on every state change and on every drop.
  */
-import { assign, fromCallback, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import type { Bus } from '../bus/bus';
 import type { LogStatus } from '../bus/events';
 import type { Timers } from '../drivers/platform';
@@ -28,6 +28,7 @@ import {
 } from '../lib/log-intake';
 import type { PendingRow } from '../lib/log-files';
 import type { Logger } from '../lib/logger';
+import type { Bridge } from '../lib/run-actor';
 import type { Stamp } from '../lib/poll-session';
 
 export interface LogQueueDeps {
@@ -104,20 +105,6 @@ function writeQueued(deps: LogQueueDeps): number {
 export const logQueueMachine = setup({
   types: {} as { context: Context; events: Event; input: LogQueueDeps },
   actors: {
-    intake: fromCallback<Event, LogQueueDeps>(({ input, sendBack }) =>
-      startIntake({
-        bus: input.bus,
-        log: input.log,
-        timers: input.timers,
-        data: input.data,
-        stamp: input.stamp,
-        maxQueue: input.maxQueue,
-        flushMs: input.flushMs,
-        onFlush: () => sendBack({ type: 'FLUSH' }),
-        onDrop: () => sendBack({ type: 'DROPPED' }),
-        onEnable: (on) => sendBack({ type: on ? 'ENABLE' : 'DISABLE' }),
-      }),
-    ),
     mount: fromPromise(async ({ input }: { input: LogQueueDeps }) => {
       input.store.mount();
       input.store.mkdir('logs');
@@ -170,7 +157,6 @@ export const logQueueMachine = setup({
 }).createMachine({
   id: 'logQueue',
   context: ({ input }) => ({ deps: input, failures: 0 }),
-  invoke: { src: 'intake', input: ({ context }) => context.deps },
   initial: 'start',
   states: {
     start: {
@@ -272,3 +258,23 @@ export const logQueueMachine = setup({
     DROPPED: { actions: 'repeatStatus' },
   },
 });
+
+/**
+ * Queues the readings from the bus and sends FLUSH, DROPPED, ENABLE and
+ * DISABLE (see `startIntake`).
+ */
+export const logQueueBridge: Bridge<Context, Event> = (context, send) => {
+  const deps = context.deps;
+  return startIntake({
+    bus: deps.bus,
+    log: deps.log,
+    timers: deps.timers,
+    data: deps.data,
+    stamp: deps.stamp,
+    maxQueue: deps.maxQueue,
+    flushMs: deps.flushMs,
+    onFlush: () => send({ type: 'FLUSH' }),
+    onDrop: () => send({ type: 'DROPPED' }),
+    onEnable: (on) => send({ type: on ? 'ENABLE' : 'DISABLE' }),
+  });
+};

@@ -9,11 +9,12 @@
  * - Stopping the actor closes the driver in any state, so a listen still in
  *   flight is closed too.
  */
-import { assign, fromCallback, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, setup } from 'xstate';
 import type { Bus } from '../bus/bus';
 import type { HttpServerDriver, RequestHandler } from '../drivers/http-server';
 import type { Timers } from '../drivers/platform';
 import type { Logger } from '../lib/logger';
+import type { Bridge } from '../lib/run-actor';
 
 export interface ServerDeps {
   bus: Bus;
@@ -45,14 +46,6 @@ export const serverMachine = setup({
     listen: fromPromise(({ input }: { input: ServerDeps }) =>
       input.driver.listen(input.handler),
     ),
-    closeOnStop: fromCallback<{ type: string }, ServerDeps>(({ input }) => {
-      return () => {
-        input.driver.close().then(
-          () => input.log.info('server stopped'),
-          (err) => input.log.error('server close failed', errorFields(err)),
-        );
-      };
-    }),
   },
   actions: {
     beginAttempt: assign({
@@ -91,7 +84,6 @@ export const serverMachine = setup({
 }).createMachine({
   id: 'server',
   context: ({ input }) => ({ deps: input, attempts: 0, startedAt: 0 }),
-  invoke: { src: 'closeOnStop', input: ({ context }) => context.deps },
   initial: 'starting',
   states: {
     starting: {
@@ -121,3 +113,12 @@ export const serverMachine = setup({
     },
   },
 });
+
+/** Closes the server when the actor stops. */
+export const serverBridge: Bridge<Context, never> = (context) => () => {
+  const deps = context.deps;
+  deps.driver.close().then(
+    () => deps.log.info('server stopped'),
+    (err) => deps.log.error('server close failed', errorFields(err)),
+  );
+};

@@ -19,6 +19,7 @@ import type { Bus } from '../bus/bus';
 import type { FailureInfo, PlugLink } from '../bus/events';
 import type { Timers } from '../drivers/platform';
 import type { Logger } from '../lib/logger';
+import type { Bridge } from '../lib/run-actor';
 import { createPoller, pollOnce } from '../lib/poller';
 import type { PollSession, Stamp } from '../lib/poll-session';
 import type { ShellyClient } from '../lib/shelly-client';
@@ -96,12 +97,6 @@ export const shellyMachine = setup({
     probe: fromPromise(async ({ input }: { input: ShellyDeps }) =>
       pollOnce(input),
     ),
-    commands: fromCallback<Event, Bus>(({ input, sendBack }) => {
-      const onSet = (cmd: { on: boolean }) =>
-        sendBack({ type: 'SET_OUTPUT', on: cmd.on });
-      input.on('shelly.setOutput', onSet);
-      return () => input.off('shelly.setOutput', onSet);
-    }),
   },
   actions: {
     announceDevice: ({ context }, info: Record<string, unknown>) => {
@@ -162,7 +157,6 @@ export const shellyMachine = setup({
 }).createMachine({
   id: 'shelly',
   context: ({ input }) => ({ deps: input, failures: 0, lastError: null }),
-  invoke: { src: 'commands', input: ({ context }) => context.deps.bus },
   initial: 'connecting',
   states: {
     connecting: {
@@ -239,3 +233,12 @@ export const shellyMachine = setup({
     },
   },
 });
+
+/** Sends SET_OUTPUT for each relay command on the bus. */
+export const shellyBridge: Bridge<Context, Event> = (context, send) => {
+  const bus = context.deps.bus;
+  const onSet = (cmd: { on: boolean }) =>
+    send({ type: 'SET_OUTPUT', on: cmd.on });
+  bus.on('shelly.setOutput', onSet);
+  return () => bus.off('shelly.setOutput', onSet);
+};

@@ -8,6 +8,8 @@ import {
   createActor,
   type AnyActorRef,
   type AnyStateMachine,
+  type ContextFrom,
+  type EventFrom,
   type InputFrom,
 } from 'xstate';
 import type { Bus } from '../bus/bus';
@@ -33,6 +35,27 @@ export function stateString(value: unknown): string {
     return parts.join(',');
   }
   return '';
+}
+
+/**
+ * Connects a started actor to the world outside it (bus subscriptions,
+ * timers) and returns the function that disconnects it. Machines export
+ * one beside themselves in place of an invoked callback actor at their
+ * root, because on Espruino each child actor costs about 170 variables.
+ */
+export type Bridge<C, E> = (context: C, send: (event: E) => void) => () => void;
+
+/** Starts `actor`, then connects `bridge` to it; returns the disconnect. */
+export function startBridged<M extends AnyStateMachine>(
+  actor: { start(): void; send(event: EventFrom<M>): void } & {
+    getSnapshot(): { status: string; context: ContextFrom<M> };
+  },
+  bridge: Bridge<ContextFrom<M>, EventFrom<M>> | undefined,
+): () => void {
+  actor.start();
+  const snapshot = actor.getSnapshot();
+  if (!bridge || snapshot.status !== 'active') return () => {};
+  return bridge(snapshot.context, (event) => actor.send(event));
 }
 
 export interface RunOptions {
@@ -86,8 +109,10 @@ export function runMachine<M extends AnyStateMachine>(
   machine: M,
   input: InputFrom<M>,
   o: RunOptions,
+  bridge?: Bridge<ContextFrom<M>, EventFrom<M>>,
 ): RunningActor {
   let actor: AnyActorRef | null = null;
+  let disconnect = (): void => {};
   let stopped = false;
   let restartTimer: unknown = null;
   let state = '';
@@ -117,6 +142,8 @@ export function runMachine<M extends AnyStateMachine>(
         });
       },
       error: (err) => {
+        disconnect();
+        disconnect = () => {};
         shared.lastEvents.delete(ref);
         o.log.error('actor failed, restarting', {
           actor: name,
@@ -135,7 +162,7 @@ export function runMachine<M extends AnyStateMachine>(
 
     actor = ref;
     o.log.info('actor started', { actor: name });
-    ref.start();
+    disconnect = startBridged<M>(ref as never, bridge);
   }
 
   start();
@@ -149,6 +176,7 @@ export function runMachine<M extends AnyStateMachine>(
       if (restartTimer !== null) o.timers.clearTimeout(restartTimer);
       if (actor) {
         actor.stop();
+        disconnect();
         shared.lastEvents.delete(actor);
       }
       o.log.info('actor stopped', { actor: name });

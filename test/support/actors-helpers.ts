@@ -1,8 +1,17 @@
 /** Event recorders, a capturing logger and a fake network for actor tests. */
+import {
+  createActor,
+  type Actor,
+  type ActorOptions,
+  type AnyStateMachine,
+  type ContextFrom,
+  type EventFrom,
+} from 'xstate';
 
 import type { Bus } from '../../firmware/bus/bus';
 import type { EventName, Events } from '../../firmware/bus/events';
 import type { Network } from '../../firmware/drivers/platform';
+import { startBridged, type Bridge } from '../../firmware/lib/run-actor';
 import {
   createLogger,
   type Level,
@@ -68,4 +77,36 @@ export function createFakeNetwork(ips: string[] = []): FakeNetwork {
 export function last<T>(items: T[]): T {
   if (items.length === 0) throw new Error('expected at least one item');
   return items[items.length - 1];
+}
+
+/**
+ * Creates an actor whose `start()` also connects `bridge` and whose
+ * `stop()` disconnects it, as `runMachine` does.
+ */
+export function bridgedActor<M extends AnyStateMachine>(
+  machine: M,
+  bridge: Bridge<ContextFrom<M>, EventFrom<M>>,
+  options: ActorOptions<M>,
+): Actor<M> {
+  const actor = createActor(machine, options as never) as Actor<M>;
+  const start = actor.start.bind(actor);
+  const stop = actor.stop.bind(actor);
+  let disconnect = (): void => {};
+  actor.start = () => {
+    disconnect = startBridged<M>(
+      {
+        start,
+        send: (event) => actor.send(event),
+        getSnapshot: () => actor.getSnapshot(),
+      },
+      bridge,
+    );
+    return actor;
+  };
+  actor.stop = () => {
+    stop();
+    disconnect();
+    return actor;
+  };
+  return actor;
 }

@@ -22,7 +22,9 @@ export interface FakeResponse extends ServerResponse {
 }
 
 function asText(chunk: string | Uint8Array): string {
-  return typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  return typeof chunk === 'string'
+    ? chunk
+    : Buffer.from(chunk).toString('utf8');
 }
 
 export function createFakeResponse(): FakeResponse {

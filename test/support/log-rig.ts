@@ -1,6 +1,7 @@
 /** A log queue actor on a memory card, fake time and a real bus. */
 import { createActor } from 'xstate';
 import {
+  logQueueBridge,
   logQueueMachine,
   type LogQueueDeps,
 } from '../../firmware/actors/log-queue';
@@ -17,6 +18,7 @@ import {
 import { createWriter } from '../../firmware/lib/log-files';
 import { createQueueData } from '../../firmware/lib/log-intake';
 import { silentLogger } from '../../firmware/lib/logger';
+import { bridgedActor } from './actors-helpers';
 
 export interface LogRig {
   bus: Bus;
@@ -80,7 +82,7 @@ export function logRig(enabled = true): LogRig {
     deps,
     statuses: [],
     failAppends: 0,
-    actor: createActor(logQueueMachine, {
+    actor: bridgedActor(logQueueMachine, logQueueBridge, {
       input: deps,
       clock: timers as never,
     }),
