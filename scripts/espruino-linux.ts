@@ -5,7 +5,7 @@
  *
  *   ESPRUINO_BIN=/path/to/espruino npx tsx scripts/espruino-linux.ts \
  *     [--bundle dist/espruino/firmware.js] [--plug 127.0.0.1:18081] \
- *     [--port 8080] [--seconds 60]
+ *     [--port 8080] [--seconds 60] [--fake-wifi]
  *
  * The interpreter is not part of this project: build it from the Espruino
  * sources with BOARD=LINUX and VARIABLES=16383. Each run uses a fresh
@@ -34,6 +34,32 @@ put('firmware.js', '.bootcde');
 put('secrets.json', 'secrets.json');
 `;
 
+/**
+ * A stand-in for Espruino's `Wifi` module, which the Linux build lacks:
+ * the scan finds the plug's network on channel 6, and the access point and
+ * the station start after a short delay. With `--fake-wifi` the runner
+ * prepends it to its copy of the bundle and turns on `wifi` in the Linux
+ * board profile, so the device's Wi-Fi actor runs and counts in the memory
+ * figures.
+ */
+const FAKE_WIFI = `Modules.addCached('Wifi', function () {
+  var listeners = {};
+  function later(fn) { setTimeout(fn, 200); }
+  exports.scan = function (cb) {
+    later(function () { cb([{ ssid: 'plug', channel: '6', rssi: -50 }]); });
+  };
+  exports.startAP = function (ssid, options, cb) { later(function () { cb(null); }); };
+  exports.connect = function (ssid, options, cb) { later(function () { cb(null); }); };
+  exports.on = function (name, fn) { listeners[name] = fn; };
+  exports.removeListener = function (name, fn) {
+    if (listeners[name] === fn) delete listeners[name];
+  };
+  exports.getIP = function () { return { ip: '127.0.0.1' }; };
+  exports.getAPIP = function () { return { ip: '192.168.4.1' }; };
+});
+`;
+const LINUX_NO_WIFI = 'name:"linux",wifi:false';
+
 /** Prints the memory figures once a second after boot. */
 const REPORT = `setInterval(function () {
   var m = process.memory();
@@ -47,6 +73,7 @@ function main(): void {
       plug: { type: 'string', default: '127.0.0.1:18081' },
       port: { type: 'string', default: '8080' },
       seconds: { type: 'string', default: '60' },
+      'fake-wifi': { type: 'boolean', default: false },
     },
   });
   const bin = process.env.ESPRUINO_BIN;
@@ -54,13 +81,25 @@ function main(): void {
     throw new Error('set ESPRUINO_BIN to the interpreter built for Linux');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'espruino-linux-'));
   fs.mkdirSync(path.join(dir, 'sd'));
-  fs.copyFileSync(values.bundle, path.join(dir, 'firmware.js'));
-  const secrets = {
+  let bundle = fs.readFileSync(values.bundle, 'utf8');
+  if (values['fake-wifi']) {
+    if (!bundle.includes(LINUX_NO_WIFI)) {
+      throw new Error(`"${LINUX_NO_WIFI}" not found in ${values.bundle}`);
+    }
+    bundle =
+      FAKE_WIFI + bundle.replace(LINUX_NO_WIFI, 'name:"linux",wifi:true');
+  }
+  fs.writeFileSync(path.join(dir, 'firmware.js'), bundle);
+  const secrets: Record<string, unknown> = {
     plug: { address: values.plug },
     sdRoot: 'sd',
     http: { port: Number(values.port) },
     logLevel: 'info',
   };
+  if (values['fake-wifi']) {
+    secrets.ap = { ssid: 'QT-LOGGER', password: 'fake-wifi-only' };
+    secrets.station = { ssid: 'plug', password: null };
+  }
   fs.writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify(secrets));
   fs.writeFileSync(path.join(dir, 'store.js'), STORE);
   execFileSync(bin, ['store.js'], {
