@@ -17,6 +17,7 @@ interface StateNodeParts {
   entry: unknown[];
   exit: unknown[];
   tags: unknown[];
+  invoke: Record<string, unknown>[];
 }
 
 /** Deletes the properties of `object` whose value is `undefined`. */
@@ -28,10 +29,28 @@ function dropUndefined(object: Record<string, unknown>): void {
 
 /**
  * Config keys that XState 5.33 still reads after `createMachine` returns:
- * `context` when an actor starts, `target` of history states, `invoke` to
- * resolve inline actor logic, and `id`.
+ * `context` when an actor starts, `target` of history states, and `id`.
+ * It also reads `invoke` to resolve inline actor logic (a `src` that is
+ * not a name), so that stays only where such an invoke exists.
  */
-const CONFIG_KEYS_READ_LATER = ['id', 'context', 'target', 'invoke'];
+const CONFIG_KEYS_READ_LATER = ['id', 'context', 'target'];
+
+/**
+ * Drops what XState 5.33 no longer reads from the node's invoke
+ * definitions (its `invoke` getter keeps them cached): `onDone` and
+ * `onError` became transitions while building. Returns true when one of
+ * them runs inline logic, whose `src` is resolved from the config.
+ */
+function compactInvokes(node: StateNodeParts): boolean {
+  let inline = false;
+  for (const def of node.invoke) {
+    delete def.onDone;
+    delete def.onError;
+    dropUndefined(def);
+    if (String(def.src).indexOf('xstate.invoke.') === 0) inline = true;
+  }
+  return inline;
+}
 
 /** One empty array and object for every node and transition that has none. */
 interface Shared {
@@ -64,6 +83,7 @@ function compactNode(node: StateNodeParts, shared: Shared): void {
   for (const key of CONFIG_KEYS_READ_LATER) {
     if (node.config[key] !== undefined) readLater[key] = node.config[key];
   }
+  if (compactInvokes(node)) readLater.invoke = node.config.invoke;
   node.config = shareEmpty(readLater, shared.object);
   if (node.transitions.size === 0) node.transitions = shared.transitions;
   node.transitions.forEach((list) =>
