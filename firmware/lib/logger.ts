@@ -45,25 +45,59 @@ export function redact(fields: Fields, depth = 0): Fields {
   return out;
 }
 
+/**
+ * Loggers keep their methods on the prototype, because on Espruino an
+ * object of five closures cost about 60 variables per logger and the device
+ * entry makes about 20 of them.
+ */
+class NamespacedLogger implements Logger {
+  private readonly sink: (record: LogRecord) => void;
+  private readonly minLevel: Level;
+  private readonly ns: string;
+
+  constructor(sink: (record: LogRecord) => void, minLevel: Level, ns: string) {
+    this.sink = sink;
+    this.minLevel = minLevel;
+    this.ns = ns;
+  }
+
+  private write(level: Level, msg: string, fields?: Fields): void {
+    if (RANK[level] < RANK[this.minLevel]) return;
+    const redacted = fields ? redact(fields) : undefined;
+    this.sink({ level, ns: this.ns, msg, fields: redacted });
+  }
+
+  debug(msg: string, fields?: Fields): void {
+    this.write('debug', msg, fields);
+  }
+
+  info(msg: string, fields?: Fields): void {
+    this.write('info', msg, fields);
+  }
+
+  warn(msg: string, fields?: Fields): void {
+    this.write('warn', msg, fields);
+  }
+
+  error(msg: string, fields?: Fields): void {
+    this.write('error', msg, fields);
+  }
+
+  child(child: string): Logger {
+    return new NamespacedLogger(
+      this.sink,
+      this.minLevel,
+      this.ns + ':' + child,
+    );
+  }
+}
+
 export function createLogger(
   sink: (record: LogRecord) => void,
   minLevel: Level = 'info',
   ns = 'app',
 ): Logger {
-  const min = RANK[minLevel];
-
-  function write(level: Level, msg: string, fields?: Fields): void {
-    if (RANK[level] < min) return;
-    sink({ level, ns, msg, fields: fields ? redact(fields) : undefined });
-  }
-
-  return {
-    debug: (msg, fields) => write('debug', msg, fields),
-    info: (msg, fields) => write('info', msg, fields),
-    warn: (msg, fields) => write('warn', msg, fields),
-    error: (msg, fields) => write('error', msg, fields),
-    child: (child) => createLogger(sink, minLevel, ns + ':' + child),
-  };
+  return new NamespacedLogger(sink, minLevel, ns);
 }
 
 /** Format a record as one line: `level ns message key=value ...`. */
