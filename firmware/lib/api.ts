@@ -38,6 +38,7 @@ import {
   checkHost,
   splitUrl,
   type Failure,
+  type Parsed,
 } from './api-http';
 import type { Logger } from './logger';
 
@@ -82,13 +83,28 @@ const GLOBAL_TIMERS: Timers = {
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
 };
 
+/**
+ * The method of each fixed route. `/api/logs/<file>` and the static files
+ * take GET. The table holds strings, not handler closures, because each
+ * closure costs Espruino about 8 variables.
+ */
+const ROUTE_METHODS: Record<string, string> = {
+  '/api/status': 'GET',
+  '/api/plug': 'POST',
+  '/api/logging': 'POST',
+  '/api/time': 'POST',
+  '/api/logs': 'GET',
+  '/api/history': 'GET',
+  '/events': 'GET',
+};
+
+const LOG_ROUTE = '/api/logs/';
+
 /** GET routes without HEAD support, because their work is expensive. */
 const NO_HEAD = ['/events', '/api/history'];
 
 const EARLIEST_TIME_MS = Date.UTC(2020, 0, 1);
 const LATEST_TIME_MS = Date.UTC(2100, 0, 1);
-
-type Route = (req: ServerRequest, res: ServerResponse) => Failure | null;
 
 /** A body field check: returns null or the expectation that failed. */
 type FieldCheck = (value: unknown) => string | null;
@@ -140,56 +156,62 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
   let historyReads = 0;
 
   /**
-   * Runs the POST checks and `accept` with the checked field value. The
-   * fields `accept` returns are added to the `{"accepted": true}` reply.
+   * Runs the POST checks and reads `field` from the JSON body. Returns the
+   * checked value, or the failure to send.
    */
-  function command(
+  function readCommand(
+    req: ServerRequest,
     field: string,
     check: FieldCheck,
-    accept: (value: unknown, req: ServerRequest) => object | void,
-  ): Route {
-    return (req, res) => {
-      const rejected = checkControlRequest(req, token, allowedHosts);
-      if (rejected) {
-        if (rejected.status === 401 || rejected.status === 403) {
-          log.warn('control request rejected', {
-            url: req.url,
-            status: rejected.status,
-            remoteAddress: req.remoteAddress,
-          });
-        }
-        return rejected;
+  ): Parsed<unknown> {
+    const rejected = checkControlRequest(req, token, allowedHosts);
+    if (rejected) {
+      if (rejected.status === 401 || rejected.status === 403) {
+        log.warn('control request rejected', {
+          url: req.url,
+          status: rejected.status,
+          remoteAddress: req.remoteAddress,
+        });
       }
-      const parsed = parseJsonObject(req.body);
-      if (!parsed.ok) return parsed.failure;
-      const value = parsed.value[field];
-      const expected = check(value);
-      if (expected) {
-        const message =
-          field + ' must be ' + expected + ', got ' + describe(value);
-        return { status: 400, message };
-      }
-      const extra = accept(value, req);
-      sendJson(res, 202, Object.assign({ accepted: true }, extra || {}));
-      return null;
-    };
+      return { ok: false, failure: rejected };
+    }
+    const parsed = parseJsonObject(req.body);
+    if (!parsed.ok) return parsed;
+    const value = parsed.value[field];
+    const expected = check(value);
+    if (expected) {
+      const message =
+        field + ' must be ' + expected + ', got ' + describe(value);
+      return { ok: false, failure: { status: 400, message } };
+    }
+    return { ok: true, value };
   }
 
-  const setPlug = command('on', isBoolean, (on, req) => {
+  function setPlug(req: ServerRequest, res: ServerResponse): Failure | null {
+    const command = readCommand(req, 'on', isBoolean);
+    if (!command.ok) return command.failure;
+    const on = command.value as boolean;
     log.info('relay switch requested', {
       on,
       remoteAddress: req.remoteAddress,
     });
-    bus.emit('shelly.setOutput', { on: on as boolean });
-  });
+    bus.emit('shelly.setOutput', { on });
+    sendJson(res, 202, { accepted: true });
+    return null;
+  }
 
-  const setLogging = command('enabled', isBoolean, (enabled, req) => {
+  function setLogging(req: ServerRequest, res: ServerResponse): Failure | null {
+    const command = readCommand(req, 'enabled', isBoolean);
+    if (!command.ok) return command.failure;
+    const enabled = command.value as boolean;
     log.info('logging switch requested', {
       enabled,
       remoteAddress: req.remoteAddress,
     });
-    bus.emit('log.setEnabled', { enabled: enabled as boolean });
-  });
+    bus.emit('log.setEnabled', { enabled });
+    sendJson(res, 202, { accepted: true });
+    return null;
+  }
 
   /** Returns the clock's source when it is trusted, else null. */
   function trustedClockSource(): string | null {
@@ -201,30 +223,30 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
     return String(clock.source);
   }
 
-  const setTime = command('unixMs', isPlausibleTime, (unixMs, req) => {
+  function setTime(req: ServerRequest, res: ServerResponse): Failure | null {
+    const command = readCommand(req, 'unixMs', isPlausibleTime);
+    if (!command.ok) return command.failure;
+    const unixMs = command.value as number;
     log.info('browser time received', {
       unixMs,
       remoteAddress: req.remoteAddress,
     });
     const source = trustedClockSource();
-    bus.emit('clock.set', {
-      unixMs: Math.round(unixMs as number),
-      source: 'browser',
-    });
-    if (source === null) return;
-    return {
+    bus.emit('clock.set', { unixMs: Math.round(unixMs), source: 'browser' });
+    if (source === null) {
+      sendJson(res, 202, { accepted: true });
+      return null;
+    }
+    sendJson(res, 202, {
+      accepted: true,
       used: false,
       reason:
         'the logger clock is set from ' +
         source +
         ', a trusted source, so the browser time is not used',
-    };
-  });
-
-  const getStatus: Route = (_req, res) => {
-    sendJson(res, 200, options.status.snapshot());
+    });
     return null;
-  };
+  }
 
   function sendHistory(
     req: ServerRequest,
@@ -244,7 +266,7 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
     });
   }
 
-  const getHistory: Route = (req, res) => {
+  function getHistory(req: ServerRequest, res: ServerResponse): Failure | null {
     const query = splitUrl(req.url).query;
     const parsed = parseHistoryQuery(
       query,
@@ -297,68 +319,76 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
       });
     });
     return null;
-  };
+  }
 
-  const routes: Record<string, Record<string, Route>> = {
-    '/api/status': { GET: getStatus },
-    '/api/plug': { POST: setPlug },
-    '/api/logging': { POST: setLogging },
-    '/api/time': { POST: setTime },
-    '/api/logs': { GET: (_req, res) => listLogs(res, options.store) },
-    '/api/history': { GET: getHistory },
-    '/events': {
-      GET: (req, res) => {
+  /** Runs the route of `path`. The caller has checked the method. */
+  function run(
+    path: string,
+    req: ServerRequest,
+    res: ServerResponse,
+  ): Failure | null {
+    switch (path) {
+      case '/api/status':
+        sendJson(res, 200, options.status.snapshot());
+        return null;
+      case '/api/plug':
+        return setPlug(req, res);
+      case '/api/logging':
+        return setLogging(req, res);
+      case '/api/time':
+        return setTime(req, res);
+      case '/api/logs':
+        return listLogs(res, options.store);
+      case '/api/history':
+        return getHistory(req, res);
+      case '/events':
         options.sse.handle(req, res);
         return null;
-      },
-    },
-  };
+    }
+    if (path.indexOf(LOG_ROUTE) === 0) {
+      const name = path.slice(LOG_ROUTE.length);
+      return downloadLog(res, options.store, name, log);
+    }
+    serveStatic(res, path, options.readStatic);
+    return null;
+  }
+
+  /** Checks the Host of a read. POSTs check it with the control checks. */
+  function checkReadHost(req: ServerRequest): Failure | null {
+    const badHost = checkHost(req, allowedHosts);
+    if (badHost) {
+      log.warn('read request rejected', {
+        url: req.url,
+        host: req.headers['host'],
+        remoteAddress: req.remoteAddress,
+      });
+    }
+    return badHost;
+  }
 
   function route(req: ServerRequest, res: ServerResponse): Failure | null {
     const path = splitUrl(req.url).path;
     if (path.charAt(0) !== '/') {
       return { status: 400, message: 'request target must start with /' };
     }
-    let methods = routes[path];
-    // Reads need an allowed Host too (POSTs check it with the rest of the
-    // control checks), so a DNS-rebound page can neither read the status
-    // and logs nor open the event stream.
-    const isData = path === '/events' || path.indexOf('/api/') === 0;
-    if (isData && req.method !== 'POST') {
-      const badHost = checkHost(req, allowedHosts);
-      if (badHost) {
-        log.warn('read request rejected', {
-          url: req.url,
-          host: req.headers['host'],
-          remoteAddress: req.remoteAddress,
-        });
-        return badHost;
-      }
+    const isApi = path === '/api' || path.indexOf('/api/') === 0;
+    // Reads need an allowed Host too, so a DNS-rebound page can neither read
+    // the status and logs nor open the event stream.
+    if ((isApi || path === '/events') && req.method !== 'POST') {
+      const badHost = checkReadHost(req);
+      if (badHost) return badHost;
     }
-    if (!methods && path.indexOf('/api/logs/') === 0) {
-      const name = path.slice('/api/logs/'.length);
-      methods = { GET: (_req, r) => downloadLog(r, options.store, name, log) };
-    }
-    if (!methods && (path === '/api' || path.indexOf('/api/') === 0)) {
+    let method = ROUTE_METHODS[path];
+    if (!method && (path.indexOf(LOG_ROUTE) === 0 || !isApi)) method = 'GET';
+    if (!method) {
       return { status: 404, message: 'unknown API route: ' + path };
     }
-    if (!methods) {
-      methods = {
-        GET: (_req, r) => {
-          serveStatic(r, path, options.readStatic);
-          return null;
-        },
-      };
-    }
-    const head = methods.GET !== undefined && NO_HEAD.indexOf(path) < 0;
+    const head = method === 'GET' && NO_HEAD.indexOf(path) < 0;
     if (req.method === 'HEAD' && head) {
-      return methods.GET(req, withoutBody(res));
+      return run(path, req, withoutBody(res));
     }
-    const handler = methods[req.method];
-    if (!handler) {
-      const allowed = Object.keys(methods);
-      if (head) allowed.push('HEAD');
-      const allow = allowed.join(', ');
+    if (req.method !== method) {
+      const allow = head ? method + ', HEAD' : method;
       return {
         status: 405,
         message:
@@ -366,7 +396,7 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
         headers: { Allow: allow },
       };
     }
-    return handler(req, res);
+    return run(path, req, res);
   }
 
   return (req, res) => {
