@@ -242,6 +242,22 @@ export function createSseHub(options: SseHubOptions): SseHub {
     );
   }
 
+  /**
+   * Adds the close and drain listeners. They are made here, not in
+   * `handle`, because an Espruino closure keeps its whole scope alive, and
+   * the request with its headers would stay in memory while the stream is
+   * open.
+   */
+  function listen(client: Client): void {
+    client.res.onClose(() => {
+      if (client.closed) return;
+      log.info('SSE client left', { client: client.number });
+      remove(client);
+      announceCount();
+    });
+    client.res.onDrain(() => flush(client));
+  }
+
   function handle(req: ServerRequest, res: ServerResponse): void {
     if (clients.length >= maxClients) {
       sendBusy(req, res);
@@ -250,13 +266,7 @@ export function createSseHub(options: SseHubOptions): SseHub {
     clientNumber++;
     const client = createSseClient(clientNumber, req.remoteAddress, res);
     res.writeHead(200, SSE_HEADERS);
-    res.onClose(() => {
-      if (client.closed) return;
-      log.info('SSE client left', { client: client.number });
-      remove(client);
-      announceCount();
-    });
-    res.onDrain(() => flush(client));
+    listen(client);
 
     send(client, 'retry: ' + retryMs + '\n\n');
     const missed = missedSince(req.headers['last-event-id']);
