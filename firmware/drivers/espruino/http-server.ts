@@ -132,36 +132,51 @@ export function createEspruinoHttpServer(
     }
   }
 
-  /** Reads the body with a size cap and a deadline, then dispatches. */
+  /**
+   * Reads the body with a size cap and a deadline, then dispatches. The
+   * listeners are removed once the body is complete or rejected, so an
+   * event stream does not keep them for as long as it is open.
+   */
   function readBody(
     handler: RequestHandler,
     req: HttpServerRequest,
     res: EspruinoResponse,
   ): void {
     let body = '';
+    // Events that Espruino queued before the removal may still arrive.
     let done = false;
     const timer = timers.setTimeout(() => {
-      done = true;
+      finish();
       log.warn('request body timed out', { url: req.url, requestTimeoutMs });
       fail(res, 408, 'request not complete within ' + requestTimeoutMs + ' ms');
     }, requestTimeoutMs);
 
-    req.on('data', (chunk: string) => {
+    function finish(): void {
+      done = true;
+      timers.clearTimeout(timer);
+      req.removeListener('data', onData);
+      req.removeListener('end', onEnd);
+      req.removeListener('close', finish);
+    }
+
+    function onData(chunk: string): void {
       if (done) return;
       body += chunk;
       if (body.length <= maxBodyBytes) return;
-      done = true;
-      timers.clearTimeout(timer);
+      finish();
       log.warn('request body too large', { url: req.url, maxBodyBytes });
       fail(res, 413, 'request body exceeds ' + maxBodyBytes + ' bytes');
-    });
-    req.on('end', () => {
+    }
+
+    function onEnd(): void {
       if (done) return;
-      done = true;
-      timers.clearTimeout(timer);
+      finish();
       dispatch(handler, req, res, body);
-    });
-    req.on('close', () => timers.clearTimeout(timer));
+    }
+
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', finish);
   }
 
   function onRequest(
