@@ -497,7 +497,7 @@ Server('response wrapper sends bytes and survives close', () => {
 
   c.req.clsNow = true;
   http.tick();
-  assert.ok(res.isClosed());
+  assert.ok(res.closed);
   assert.is(res.write('late'), false);
   res.end('late');
 });

@@ -14,9 +14,9 @@ import type { ServerResponse } from '../http-server';
 export interface EspruinoResponse extends ServerResponse {
   destroy(): void;
   /** True once `writeHead` ran. */
-  headersSent(): boolean;
+  readonly headersSent: boolean;
   /** True once the connection closed or a write found it closed. */
-  isClosed(): boolean;
+  readonly closed: boolean;
 }
 
 /**
@@ -35,58 +35,59 @@ function asString(chunk: string | Uint8Array): string {
   return typeof chunk === 'string' ? chunk : bytesToString(chunk);
 }
 
+/**
+ * Wraps one request's response. The two flags are fields, not getters,
+ * because each closure here is kept for as long as the request is open.
+ */
 export function wrapResponse(
   req: HttpServerRequest,
   res: HttpServerResponse,
 ): EspruinoResponse {
-  let closed = false;
-  let headersSent = false;
-
-  res.on('close', () => {
-    closed = true;
-  });
+  const wrapped: EspruinoResponse & { headersSent: boolean; closed: boolean } =
+    {
+      headersSent: false,
+      closed: false,
+      writeHead(status, headers) {
+        wrapped.headersSent = true;
+        attempt(() => res.writeHead(status, headers));
+      },
+      write(chunk) {
+        attempt(() => res.write(asString(chunk)));
+        // The chunk waits in the send buffer until `drain`.
+        return false;
+      },
+      end(chunk) {
+        attempt(() => {
+          if (chunk === undefined) res.end();
+          else res.end(asString(chunk));
+        });
+      },
+      destroy() {
+        // Espruino closes the connection on its next idle pass, unsent data
+        // included.
+        req.clsNow = true;
+        wrapped.closed = true;
+      },
+      onClose(listener) {
+        res.on('close', listener);
+      },
+      onDrain(listener) {
+        res.on('drain', listener);
+      },
+    };
 
   /** Runs one socket call; a closed socket throws, which marks it closed. */
-  function attempt(call: () => void): boolean {
-    if (closed) return false;
+  function attempt(call: () => void): void {
+    if (wrapped.closed) return;
     try {
       call();
-      return true;
     } catch {
-      closed = true;
-      return false;
+      wrapped.closed = true;
     }
   }
 
-  return {
-    writeHead(status, headers) {
-      headersSent = true;
-      attempt(() => res.writeHead(status, headers));
-    },
-    write(chunk) {
-      attempt(() => res.write(asString(chunk)));
-      // The chunk waits in the send buffer until `drain`.
-      return false;
-    },
-    end(chunk) {
-      attempt(() => {
-        if (chunk === undefined) res.end();
-        else res.end(asString(chunk));
-      });
-    },
-    destroy() {
-      // Espruino closes the connection on its next idle pass, unsent data
-      // included.
-      req.clsNow = true;
-      closed = true;
-    },
-    onClose(listener) {
-      res.on('close', listener);
-    },
-    onDrain(listener) {
-      res.on('drain', listener);
-    },
-    headersSent: () => headersSent,
-    isClosed: () => closed,
-  };
+  res.on('close', () => {
+    wrapped.closed = true;
+  });
+  return wrapped;
 }

@@ -56,7 +56,7 @@ function lowerCaseHeaders(raw: Record<string, string>): Record<string, string> {
 }
 
 function fail(res: EspruinoResponse, status: number, message: string): void {
-  if (res.headersSent()) {
+  if (res.headersSent) {
     res.destroy();
     return;
   }
