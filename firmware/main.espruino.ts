@@ -134,6 +134,7 @@ function startWeb(w: Wiring): void {
     sse,
     readStatic: () => null,
     apiToken: w.config.apiToken,
+    timers,
   });
   const store = w.hardware.store;
   const radio = w.hardware.radio;

@@ -77,11 +77,14 @@ export interface ApiOptions {
  */
 const HISTORY_RETRY_S = 5;
 
-const GLOBAL_TIMERS: Timers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-};
+/** Creates timers over the globals, for a handler without `timers`. */
+function globalTimers(): Timers {
+  return {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+  };
+}
 
 /**
  * The method of each fixed route. `/api/logs/<file>` and the static files
@@ -150,7 +153,7 @@ export function createApiHandler(options: ApiOptions): RequestHandler {
   const log = options.log;
   const token = options.apiToken || null;
   const allowedHosts = normalizeHostNames(options.allowedHosts || []);
-  const timers = options.timers || GLOBAL_TIMERS;
+  const timers = options.timers || globalTimers();
   const historyMaxDays = options.historyMaxDays ?? 31;
   const historyMaxConcurrent = options.historyMaxConcurrent ?? 2;
   let historyReads = 0;
