@@ -75,7 +75,9 @@ export function tokensEqual(candidate: string, expected: string): boolean {
 
 /** Host and port of an `Origin` value such as `https://192.168.4.1:8443`. */
 function originHost(origin: string): string | null {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)$/i.exec(origin.trim());
+  // The `/` in the class is escaped because Espruino 2v29 ends a regular
+  // expression literal at the first unescaped `/`, even inside a class.
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^\/?#]+)$/i.exec(origin.trim());
   return match ? match[1].toLowerCase() : null;
 }
 
