@@ -76,6 +76,7 @@ const CASES: [string, string, string][] = [
   ['regex', 'var r = /x(a|b)/;', 'var r = /xa|xb/;'],
   ['regex', 'var r = new RegExp("\\\\bword");', 'var r = new RegExp("word");'],
   ['regex', 'var r = /a/m;', 'var r = /a/gi;'],
+  ['regex', 'var r = /[^/?#]+/;', 'var r = /[^\\/?#]+/;'],
   [
     'loop-binding',
     'for (let i = 0; i < 3; i++) fs.push(() => i);',

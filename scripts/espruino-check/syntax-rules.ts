@@ -121,6 +121,25 @@ function checkRegex(
     );
 }
 
+/**
+ * Espruino 2v29's lexer ends a regular expression literal at the first
+ * unescaped `/`, even inside a character class, so `/[^/]/` fails to
+ * parse there when the code runs ("Got '#' expected EOF" was measured).
+ */
+function checkLiteralSlash(node: AnyNode, pattern: string, c: SyntaxContext) {
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '\\') i++;
+    else if (pattern[i] === '/') {
+      c.report(
+        node,
+        'regex',
+        'unescaped / in a regular expression literal: write \\/',
+      );
+      return;
+    }
+  }
+}
+
 function checkLength(target: AnyNode, node: AnyNode, c: SyntaxContext): void {
   if (staticName(target) === 'length')
     c.report(
@@ -242,7 +261,10 @@ export function checkNode(node: AnyNode, c: SyntaxContext): void {
       checkCall(node, c);
       break;
     case 'Literal':
-      if (node.regex) checkRegex(node, node.regex.pattern, node.regex.flags, c);
+      if (node.regex) {
+        checkRegex(node, node.regex.pattern, node.regex.flags, c);
+        checkLiteralSlash(node, node.regex.pattern, c);
+      }
       break;
     case 'ForStatement':
     case 'ForInStatement':
