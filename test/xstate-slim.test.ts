@@ -58,6 +58,14 @@ test('machines lose the bound methods and the event list', () => {
   assert.ok(out.includes('this.events = void 0;'));
 });
 
+test('actors lose the bound send', () => {
+  const { id, code } = xstateFile('raise-');
+  const out = slimXstateLogic(code, id)!.toString();
+  parses(out);
+  assert.ok(code.includes('this.send = this.send.bind(this);'));
+  assert.not.ok(out.includes('this.send = this.send.bind(this);'));
+});
+
 test('a changed logic factory fails the build', () => {
   const code =
     'function fromCallback(cb) { const logic = { config: cb, ' +

@@ -11,6 +11,8 @@
  * - `StateMachine`'s constructor binds five methods to the instance, for
  *   callers that pass `machine.transition` around unbound. XState calls
  *   them as methods and so does this firmware, so the bound copies go.
+ * - `Actor`'s constructor binds `send` to each actor for the same reason;
+ *   XState and this firmware call `actor.send(...)` as a method.
  * - `StateMachine`'s constructor also lists every event type the machine
  *   accepts in `machine.events`, which fills XState's memo cache with an
  *   array per state node. Only type helpers and inspection tools read it,
@@ -97,7 +99,9 @@ export function slimXstateLogic(code, id) {
   const hasBinds = code.includes(
     'this.transition = this.transition.bind(this);',
   );
-  if (!hasFactory && !hasBinds) return null;
+  const sendBind = 'this.send = this.send.bind(this);';
+  const hasSendBind = code.includes('class Actor {');
+  if (!hasFactory && !hasBinds && !hasSendBind) return null;
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
   const s = new MagicString(code);
   let factories = 0;
@@ -112,6 +116,13 @@ export function slimXstateLogic(code, id) {
   }
   if (hasFactory && factories !== LOGIC_FACTORIES.length) {
     fail(`expected ${LOGIC_FACTORIES.join(' and ')} at the top level`, id);
+  }
+  if (hasSendBind) {
+    const at = code.indexOf(sendBind);
+    if (at < 0 || code.indexOf(sendBind, at + 1) >= 0) {
+      fail(`expected one "${sendBind}"`, id);
+    }
+    s.remove(at, at + sendBind.length);
   }
   if (hasBinds) {
     const events = 'this.events = this.root.events;';
