@@ -6,11 +6,7 @@
  */
 import { MinimalAbortController } from './abort';
 import { arrayFrom, flat, flatMap } from './array';
-import {
-  createMapClass,
-  createSetClass,
-  createWeakMapClass,
-} from './collections';
+import { createCollectionClasses } from './collections';
 import { dateUtc } from './date';
 import { toArray } from './iteration';
 import { fromEntries, installObjectCreate } from './object';
@@ -25,9 +21,10 @@ function install(owner: unknown, name: string, value: unknown): void {
 installObjectCreate();
 
 const root = globalThis as unknown as Bag;
-install(root, 'Map', createMapClass(toArray));
-install(root, 'Set', createSetClass(toArray));
-install(root, 'WeakMap', createWeakMapClass());
+const collections = createCollectionClasses();
+install(root, 'Map', collections.Map);
+install(root, 'Set', collections.Set);
+install(root, 'WeakMap', collections.WeakMap);
 install(root, 'AbortController', MinimalAbortController);
 install(Array, 'from', arrayFrom);
 install(Array.prototype, 'flat', flat);
