@@ -105,13 +105,20 @@ function writeQueued(deps: LogQueueDeps): number {
 export const logQueueMachine = setup({
   types: {} as { context: Context; events: Event; input: LogQueueDeps },
   actors: {
-    mount: fromPromise(async ({ input }: { input: LogQueueDeps }) => {
-      input.store.mount();
-      input.store.mkdir('logs');
-      input.writer.reset();
-    }),
-    write: fromPromise(async ({ input }: { input: LogQueueDeps }) =>
-      writeQueued(input),
+    // Plain promises, not `async`, which costs a generator runtime on
+    // Espruino. A throw in the executor rejects the promise.
+    mount: fromPromise(
+      ({ input }: { input: LogQueueDeps }) =>
+        new Promise<void>((resolve) => {
+          input.store.mount();
+          input.store.mkdir('logs');
+          input.writer.reset();
+          resolve();
+        }),
+    ),
+    write: fromPromise(
+      ({ input }: { input: LogQueueDeps }) =>
+        new Promise<number>((resolve) => resolve(writeQueued(input))),
     ),
   },
   guards: {

@@ -82,9 +82,11 @@ function announce(
 export const shellyMachine = setup({
   types: {} as { context: Context; events: Event; input: ShellyDeps },
   actors: {
-    identify: fromPromise(async ({ input }: { input: ShellyDeps }) => {
-      return input.client.deviceInfo();
-    }),
+    // Plain promises, not `async`, which costs a generator runtime on
+    // Espruino. The client and `pollOnce` reject rather than throw.
+    identify: fromPromise(({ input }: { input: ShellyDeps }) =>
+      input.client.deviceInfo(),
+    ),
     poller: fromCallback<Event, ShellyDeps>(({ input, sendBack, receive }) => {
       const poller = createPoller(input, (error) =>
         sendBack({ type: 'POLL_FAILED', error }),
@@ -94,9 +96,7 @@ export const shellyMachine = setup({
       });
       return () => poller.stop();
     }),
-    probe: fromPromise(async ({ input }: { input: ShellyDeps }) =>
-      pollOnce(input),
-    ),
+    probe: fromPromise(({ input }: { input: ShellyDeps }) => pollOnce(input)),
   },
   actions: {
     announceDevice: ({ context }, info: Record<string, unknown>) => {

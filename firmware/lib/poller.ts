@@ -12,54 +12,63 @@ export interface Poller {
   stop(): void;
 }
 
+// These functions return plain promises, not `async` ones, because Babel
+// compiles `async` to a generator runtime that costs variables on Espruino.
+// The client's calls return promises and do not throw. The work after a
+// call runs in a promise callback, so a throw there rejects the promise, as
+// in an `async` function.
+
 /** Poll `Switch.GetStatus` once and emit the reading. */
-export async function pollOnce(deps: ShellyDeps): Promise<void> {
-  const raw = await deps.client.call('Switch.GetStatus', { id: 0 });
-  const reading = buildReading(
-    deps.session,
-    raw,
-    deps.timers.now(),
-    deps.stamp(),
-  );
-  deps.bus.emit('shelly.readingReceived', reading);
+export function pollOnce(deps: ShellyDeps): Promise<void> {
+  return deps.client.call('Switch.GetStatus', { id: 0 }).then((raw) => {
+    const reading = buildReading(
+      deps.session,
+      raw,
+      deps.timers.now(),
+      deps.stamp(),
+    );
+    deps.bus.emit('shelly.readingReceived', reading);
+  });
 }
 
 /** Read the plug's clock. A failure is only logged, because the next poll reports it. */
-async function syncTime(deps: ShellyDeps): Promise<void> {
-  let sys: { unixtime?: unknown } | null;
-  try {
-    sys = (await deps.client.call('Sys.GetStatus', {})) as typeof sys;
-  } catch (err) {
-    deps.log.warn('reading the plug clock failed', {
-      error: (err as Error).message,
-    });
-    return;
-  }
-  const t = sys && typeof sys.unixtime === 'number' ? sys.unixtime : null;
-  deps.bus.emit('shelly.timeReceived', { unixtime: t });
+function syncTime(deps: ShellyDeps): Promise<void> {
+  return deps.client.call('Sys.GetStatus', {}).then(
+    (result) => {
+      const sys = result as { unixtime?: unknown } | null;
+      const t = sys && typeof sys.unixtime === 'number' ? sys.unixtime : null;
+      deps.bus.emit('shelly.timeReceived', { unixtime: t });
+    },
+    (err) => {
+      deps.log.warn('reading the plug clock failed', {
+        error: (err as Error).message,
+      });
+    },
+  );
 }
 
-async function switchRelay(deps: ShellyDeps, on: boolean): Promise<void> {
-  try {
-    const res = (await deps.client.call('Switch.Set', { id: 0, on })) as {
-      was_on?: unknown;
-    } | null;
-    const wasOn = res && typeof res.was_on === 'boolean' ? res.was_on : null;
-    deps.log.info('relay switched', { on, wasOn });
-    deps.bus.emit('shelly.outputSet', { on, wasOn });
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    deps.log.warn('relay command failed', {
-      on,
-      code: e.code,
-      error: e.message,
+function switchRelay(deps: ShellyDeps, on: boolean): Promise<void> {
+  return deps.client
+    .call('Switch.Set', { id: 0, on })
+    .then((result) => {
+      const res = result as { was_on?: unknown } | null;
+      const wasOn = res && typeof res.was_on === 'boolean' ? res.was_on : null;
+      deps.log.info('relay switched', { on, wasOn });
+      deps.bus.emit('shelly.outputSet', { on, wasOn });
+    })
+    .catch((err) => {
+      const e = err as { code?: string; message?: string };
+      deps.log.warn('relay command failed', {
+        on,
+        code: e.code,
+        error: e.message,
+      });
+      deps.bus.emit('shelly.commandFailed', {
+        method: 'Switch.Set',
+        code: e.code || 'error',
+        message: e.message || String(err),
+      });
     });
-    deps.bus.emit('shelly.commandFailed', {
-      method: 'Switch.Set',
-      code: e.code || 'error',
-      message: e.message || String(err),
-    });
-  }
 }
 
 export function createPoller(
@@ -94,26 +103,26 @@ export function createPoller(
     }, ms);
   }
 
-  async function work(): Promise<void> {
-    while (commands.length > 0 && !stopped) {
-      await switchRelay(deps, commands.shift() as boolean);
+  /** Sends the queued relay commands, then reads the clock when due, then polls. */
+  function work(): Promise<void> {
+    if (commands.length > 0 && !stopped) {
+      return switchRelay(deps, commands.shift() as boolean).then(work);
     }
-    if (stopped) return;
+    if (stopped) return Promise.resolve();
     // The clock first, so that the first reading is stamped with the
     // plug's time when that is the best source.
     const now = deps.timers.now();
     if (now - lastTimeSync >= deps.timeSyncMs) {
       lastTimeSync = now;
-      await syncTime(deps);
+      return syncTime(deps).then(() => (stopped ? undefined : pollOnce(deps)));
     }
-    if (stopped) return;
-    await pollOnce(deps);
+    return pollOnce(deps);
   }
 
   function cycle(): void {
     const started = deps.timers.now();
     busy = true;
-    work().then(
+    new Promise<void>((resolve) => resolve(work())).then(
       () => {
         busy = false;
         const elapsed = deps.timers.now() - started;

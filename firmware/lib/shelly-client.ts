@@ -80,7 +80,8 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
     return { authorization: value };
   }
 
-  async function post(uri: string, body: string): Promise<HttpResponse> {
+  /** Sends a POST. Call it inside a promise, so that a throw rejects it. */
+  function post(uri: string, body: string): Promise<HttpResponse> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
     };
@@ -104,24 +105,19 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
   }
 
   /** Post a frame, retrying after one challenge and then one stale nonce. */
-  async function send(body: string): Promise<HttpResponse> {
-    let res = await post('/rpc', body);
-    if (res.status === 401 && takeChallenge(res)) {
-      res = await post('/rpc', body);
-      if (res.status === 401 && takeChallenge(res) && challenge!.stale) {
-        res = await post('/rpc', body);
-      }
-    }
-    return res;
+  function send(body: string): Promise<HttpResponse> {
+    return post('/rpc', body).then((res) => {
+      if (res.status !== 401 || !takeChallenge(res)) return res;
+      return post('/rpc', body).then((again) => {
+        if (again.status === 401 && takeChallenge(again) && challenge!.stale) {
+          return post('/rpc', body);
+        }
+        return again;
+      });
+    });
   }
 
-  async function call(
-    method: string,
-    params: Record<string, unknown>,
-  ): Promise<unknown> {
-    const id = nextId++;
-    const body = JSON.stringify({ id, src: 'logger', method, params });
-    const res = await send(body);
+  function readResult(method: string, res: HttpResponse): unknown {
     if (res.status === 401) {
       const reason =
         opts.password === null
@@ -154,12 +150,22 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
     return frame.result;
   }
 
-  async function deviceInfo(): Promise<Record<string, unknown>> {
-    const res = await opts.http.request({
-      method: 'GET',
-      url: opts.baseUrl + '/shelly',
-      timeoutMs: opts.timeoutMs,
-    });
+  // Plain promises, not `async`, because Babel compiles `async` functions
+  // to a generator runtime that costs variables on Espruino. The executor
+  // of `new Promise` turns a synchronous throw into a rejection, as an
+  // `async` function would.
+  function call(
+    method: string,
+    params: Record<string, unknown>,
+  ): Promise<unknown> {
+    const id = nextId++;
+    return new Promise<HttpResponse>((resolve) => {
+      const body = JSON.stringify({ id, src: 'logger', method, params });
+      resolve(send(body));
+    }).then((res) => readResult(method, res));
+  }
+
+  function readDeviceInfo(res: HttpResponse): Record<string, unknown> {
     if (res.status === 429)
       throw new ShellyError('http429', 'GET /shelly throttled (HTTP 429)');
     if (res.status !== 200)
@@ -172,6 +178,18 @@ export function createShellyClient(opts: ShellyClientOptions): ShellyClient {
       throw new ShellyError('malformed', 'GET /shelly reply is not an object');
     }
     return info as Record<string, unknown>;
+  }
+
+  function deviceInfo(): Promise<Record<string, unknown>> {
+    return new Promise<HttpResponse>((resolve) => {
+      resolve(
+        opts.http.request({
+          method: 'GET',
+          url: opts.baseUrl + '/shelly',
+          timeoutMs: opts.timeoutMs,
+        }),
+      );
+    }).then(readDeviceInfo);
   }
 
   return { call, deviceInfo };
