@@ -21,10 +21,28 @@ export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
 }
 
-export class HttpError extends Error {
+/** The error a request rejects with. Its `code` is `timeout` or `network`. */
+export interface HttpError extends Error {
   code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
+
+interface HttpErrorClass {
+  new (code: string, message: string): HttpError;
+  prototype: HttpError;
+}
+
+/**
+ * A constructor function, not `class extends Error`, because Babel compiles
+ * a subclass of `Error` with `_wrapNativeSuper` and four more helpers, which
+ * cost variables on Espruino. `new HttpError(...)` returns a real `Error`,
+ * with its stack on Node, whose prototype is `HttpError.prototype`.
+ */
+export const HttpError = function HttpError(code: string, message: string) {
+  const err = new Error(message) as HttpError;
+  Object.setPrototypeOf(err, HttpError.prototype);
+  err.code = code;
+  return err;
+} as unknown as HttpErrorClass;
+
+HttpError.prototype = Object.create(Error.prototype);
+HttpError.prototype.constructor = HttpError;

@@ -14,16 +14,37 @@ import {
   type DigestChallenge,
 } from './digest';
 
-export class ShellyError extends Error {
+/** A failed plug call. */
+export interface ShellyError extends Error {
   /** timeout, network, http429, http, auth, rpc, malformed */
   code: string;
   rpcCode: number | null;
-  constructor(code: string, message: string, rpcCode: number | null = null) {
-    super(message);
-    this.code = code;
-    this.rpcCode = rpcCode;
-  }
 }
+
+interface ShellyErrorClass {
+  new (code: string, message: string, rpcCode?: number | null): ShellyError;
+  prototype: ShellyError;
+}
+
+/**
+ * A constructor function, not `class extends Error`, for the reason given
+ * at `HttpError`. It returns a real `Error` whose prototype is
+ * `ShellyError.prototype`.
+ */
+export const ShellyError = function ShellyError(
+  code: string,
+  message: string,
+  rpcCode?: number | null,
+) {
+  const err = new Error(message) as ShellyError;
+  Object.setPrototypeOf(err, ShellyError.prototype);
+  err.code = code;
+  err.rpcCode = rpcCode === undefined ? null : rpcCode;
+  return err;
+} as unknown as ShellyErrorClass;
+
+ShellyError.prototype = Object.create(Error.prototype);
+ShellyError.prototype.constructor = ShellyError;
 
 export interface ShellyClientOptions {
   /** Base URL such as `http://192.168.33.1`. */
