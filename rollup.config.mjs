@@ -101,7 +101,12 @@ export default {
             targets: { ie: '11' },
             forceAllTransforms: true,
             modules: false,
-            exclude: ['transform-typeof-symbol'],
+            // Function names cost variables on Espruino, which has no
+            // `Function.prototype.name`. Where a function uses a global of
+            // its own name, as in `setTimeout: (f, ms) => setTimeout(f,
+            // ms)`, this plugin also adds a wrapper and a `toString`
+            // closure.
+            exclude: ['transform-typeof-symbol', 'transform-function-name'],
           },
         ],
       ],

@@ -22,6 +22,11 @@
  *   "Unfinished character set in RegEx" (measured in 2v29). It is escaped
  *   as `\[`, which means the same in every engine.
  *
+ * - A function expression's name costs one or two variables in each
+ *   function object (measured in 2v29), and Espruino has no `name`
+ *   property to read it from. The name is dropped where the function's
+ *   body does not use it.
+ *
  * Babel's array helpers also test for typed arrays with a regular
  * expression that uses `(?:` groups, which Espruino's matcher lacks. It
  * becomes a lookup in a list of the same names.
@@ -146,6 +151,20 @@ export function espruinoFixupsBabelPlugin({ types: t, template }) {
         if (path.parentPath.isExpressionStatement()) path.replaceWith(call);
         else
           path.replaceWith(t.sequenceExpression([call, t.numericLiteral(0)]));
+      },
+      FunctionExpression(path) {
+        const id = path.node.id;
+        if (!id) return;
+        // Babel binds the name of a function expression in the function's
+        // own scope as kind 'local'. A parameter or `var` of the same name
+        // takes its place, and then the name is kept.
+        const binding = path.scope.getOwnBinding(id.name);
+        const unused =
+          binding &&
+          binding.kind === 'local' &&
+          !binding.referenced &&
+          binding.constantViolations.length === 0;
+        if (unused) path.node.id = null;
       },
       CallExpression(path) {
         if (!isPrototypeLock(t, path.node)) return;

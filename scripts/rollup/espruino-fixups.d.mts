@@ -1,0 +1,3 @@
+/** Types of espruino-fixups.mjs, for the tests. */
+export declare function applyEspruinoFixups(code: string): Promise<string>;
+export declare function escapeBracketsInClasses(pattern: string): string;
