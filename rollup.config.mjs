@@ -28,6 +28,7 @@ import espruinoFixups from './scripts/rollup/espruino-fixups.mjs';
 import polyfillFirst from './scripts/rollup/polyfill-first.mjs';
 import shareXstateSystem from './scripts/rollup/share-xstate-system.mjs';
 import slimXstateLogic from './scripts/rollup/slim-xstate-logic.mjs';
+import trimXstateSetup from './scripts/rollup/trim-xstate-setup.mjs';
 import unlabelLoops from './scripts/rollup/unlabel-loops.mjs';
 import {
   ESPRUINO_GLOBALS,
@@ -79,6 +80,7 @@ export default {
     process.env.ESPRUINO_KEEP_TOJSON !== '1' && dropXstateToJson(),
     shareXstateSystem(),
     slimXstateLogic(),
+    trimXstateSetup(),
     babel({
       babelHelpers: 'bundled',
       babelrc: false,
