@@ -90,11 +90,19 @@ export default {
       // Smaller classes with the same behaviour here: fields and methods
       // are plain assignments (Espruino ignores `enumerable: false`
       // anyway), and no check that a class is called with `new`.
+      // Object spread and computed keys also assign (`Object.assign`) in
+      // place of `defineProperty`. That is the same for the fresh plain
+      // objects they build, and it drops four helpers and the closures
+      // `_objectSpread2` made per call. Object rest ignores symbol keys,
+      // which Espruino does not have.
       assumptions: {
         setPublicClassFields: true,
         setClassMethods: true,
         noClassCalls: true,
         superIsCallableConstructor: true,
+        setSpreadProperties: true,
+        setComputedProperties: true,
+        objectRestNoSymbols: true,
       },
       presets: [
         [
