@@ -1,6 +1,6 @@
 /**
  * The Babel pass that adapts the finished bundle to Espruino, on small
- * snippets: function expression names.
+ * snippets: function expression names and object rest key lists.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -33,6 +33,22 @@ test('keeps name used by nested function', async () => {
 test('keeps function declaration names', async () => {
   const out = await applyEspruinoFixups('function kept() { return 1; }');
   assert.match(out, /function kept\(\)/);
+});
+
+test('copies object rest key list', async () => {
+  const out = await applyEspruinoFixups(
+    'var _excluded = ["a", "b"];\n' +
+      'function f(o) { return _objectWithoutPropertiesLoose(o, _excluded); }',
+  );
+  assert.not.match(out, '_excluded');
+  assert.match(out, /_objectWithoutPropertiesLoose\(o, \["a", "b"\]\)/);
+});
+
+test('keeps key list that is reassigned', async () => {
+  const out = await applyEspruinoFixups(
+    'var _excluded2 = ["a"];\n_excluded2 = [];\nfunction f() { return _excluded2; }',
+  );
+  assert.match(out, /var _excluded2 = \["a"\]/);
 });
 
 test.run();

@@ -27,6 +27,11 @@
  *   property to read it from. The name is dropped where the function's
  *   body does not use it.
  *
+ * - Babel's object rest transform keeps the list of keys to leave out in a
+ *   top-level array (`var _excluded = ["onDone", "onError"]`), which takes
+ *   variables from load on. Each use gets its own copy of the
+ *   array instead, which `_objectWithoutPropertiesLoose` only reads.
+ *
  * Babel's array helpers also test for typed arrays with a regular
  * expression that uses `(?:` groups, which Espruino's matcher lacks. It
  * becomes a lookup in a list of the same names.
@@ -101,6 +106,34 @@ function varsUsedEarly(scope) {
   return early;
 }
 
+/** Names Babel gives the key lists of object rest, as Rollup renames them. */
+const EXCLUDED_KEYS = /^_excluded\d*(\$\d+)?$/;
+
+/**
+ * Replaces each top-level `_excluded` key list that Babel's object rest
+ * transform hoists with a copy of the array at each use.
+ */
+function inlineExcludedKeys(t, program) {
+  for (const statement of program.get('body')) {
+    if (!statement.isVariableDeclaration()) continue;
+    for (const declarator of statement.get('declarations')) {
+      const { id, init } = declarator.node;
+      const isKeyList =
+        t.isIdentifier(id) &&
+        EXCLUDED_KEYS.test(id.name) &&
+        t.isArrayExpression(init) &&
+        init.elements.every((e) => t.isStringLiteral(e));
+      if (!isKeyList) continue;
+      const binding = program.scope.getBinding(id.name);
+      if (!binding || binding.constantViolations.length > 0) continue;
+      for (const use of binding.referencePaths) {
+        use.replaceWith(t.cloneNode(init));
+      }
+      declarator.remove();
+    }
+  }
+}
+
 export function espruinoFixupsBabelPlugin({ types: t, template }) {
   const reorder = (path) => {
     hoistFunctions(path.node.body);
@@ -119,7 +152,10 @@ export function espruinoFixupsBabelPlugin({ types: t, template }) {
     name: 'espruino-fixups',
     visitor: {
       Program: {
-        enter: hoistVars,
+        enter(path) {
+          inlineExcludedKeys(t, path);
+          hoistVars(path);
+        },
         exit: reorder,
       },
       Function: { enter: hoistVars },
