@@ -26,6 +26,7 @@ import typescript from '@rollup/plugin-typescript';
 import dropXstateToJson from './scripts/rollup/drop-xstate-tojson.mjs';
 import espruinoFixups from './scripts/rollup/espruino-fixups.mjs';
 import polyfillFirst from './scripts/rollup/polyfill-first.mjs';
+import releaseBootFunctions from './scripts/rollup/release-boot-functions.mjs';
 import shareXstateSystem from './scripts/rollup/share-xstate-system.mjs';
 import slimXstateLogic from './scripts/rollup/slim-xstate-logic.mjs';
 import trimXstateSetup from './scripts/rollup/trim-xstate-setup.mjs';
@@ -122,6 +123,7 @@ export default {
       ],
     }),
     espruinoFixups(),
+    releaseBootFunctions(),
     minify &&
       terser({
         ecma: 5,
