@@ -6,7 +6,8 @@
  * loose) then compiles our code and XState and mitt, as installed in
  * node_modules, down to ES5. Two fixes come before and after Babel: labelled
  * loops are rewritten first, and function declarations are hoisted by hand
- * last. Terser minifies without `compress`, which inlines code in ways that
+ * last. Then top-level functions that only boot code calls are set to
+ * undefined after the last statement, to free their memory. Terser minifies without `compress`, which inlines code in ways that
  * rely on `var` hoisting. Espruino modules such as `http` and `fs` stay
  * `require()` calls. See docs/espruino.md for sizes and the reasons.
  *
