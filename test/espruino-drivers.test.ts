@@ -21,7 +21,10 @@ import {
   toHex,
 } from '../firmware/drivers/espruino/platform';
 import { createSdFileStore } from '../firmware/drivers/espruino/storage';
-import { createFakeTimers } from '../firmware/drivers/fake/timers';
+import {
+  createFakeTimers,
+  type FakeTimers,
+} from '../firmware/drivers/fake/timers';
 import type { HttpError } from '../firmware/drivers/http-client';
 import type {
   RequestHandler,
@@ -42,13 +45,22 @@ import { FakeEmitter } from './support/espruino-fakes/events';
 import { FakeSdCard } from './support/espruino-fakes/fs';
 import { CHUNK_SIZE, FakeHttp } from './support/espruino-fakes/http';
 
-async function rejection(promise: Promise<unknown>): Promise<HttpError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as HttpError;
-  }
-  throw new Error('expected the promise to reject');
+/**
+ * Waits for `promise` to reject. The client rejects from a timer, so with
+ * `timers` it also runs the timers that are due.
+ */
+async function rejection(
+  promise: Promise<unknown>,
+  timers?: FakeTimers,
+): Promise<HttpError> {
+  const outcome = promise.then(
+    () => {
+      throw new Error('expected the promise to reject');
+    },
+    (err: unknown) => err as HttpError,
+  );
+  if (timers) await timers.advance(0);
+  return outcome;
 }
 
 // ---------------------------------------------------------------------------
@@ -80,7 +92,7 @@ Client('accepts only IPv4 plug URLs', () => {
 });
 
 Client('rejects host names without a lookup', async () => {
-  const { http, client } = startClient();
+  const { http, timers, client } = startClient();
   const urls = [
     'http://shelly.local/rpc',
     'https://192.168.33.1/rpc',
@@ -90,6 +102,7 @@ Client('rejects host names without a lookup', async () => {
   for (const url of urls) {
     const err = await rejection(
       client.request({ method: 'GET', url, timeoutMs: 1000 }),
+      timers,
     );
     assert.is(err.code, 'network', url);
     assert.match(err.message, 'IPv4', url);
@@ -145,7 +158,7 @@ Client('timeout closes the socket via clsNow', async () => {
     timeoutMs: 3000,
   });
   const req = http.clientRequests[0];
-  const outcome = rejection(pending);
+  const outcome = rejection(pending, timers);
 
   await timers.advance(2999);
   assert.is(req.clsNow, undefined);
@@ -173,7 +186,7 @@ Client('timeout mid-reply closes the socket', async () => {
   });
   req.callback(res);
   res.emit('data', '{"partial"');
-  const outcome = rejection(pending);
+  const outcome = rejection(pending, timers);
 
   await timers.advance(1000);
   const err = await outcome;
@@ -191,6 +204,7 @@ Client('synchronous throw from end rejects', async () => {
       url: 'http://192.168.33.1/rpc',
       timeoutMs: 1000,
     }),
+    timers,
   );
   assert.is(err.code, 'network');
   assert.is(err.message, 'GET /rpc failed: Unable to create socket');
@@ -198,7 +212,7 @@ Client('synchronous throw from end rejects', async () => {
 });
 
 Client('synchronous throw from request rejects', async () => {
-  const { http, client } = startClient();
+  const { http, timers, client } = startClient();
   http.requestThrows = 'Not connected to the internet';
   const err = await rejection(
     client.request({
@@ -206,13 +220,14 @@ Client('synchronous throw from request rejects', async () => {
       url: 'http://192.168.33.1/rpc',
       timeoutMs: 1000,
     }),
+    timers,
   );
   assert.is(err.code, 'network');
   assert.match(err.message, 'Not connected to the internet');
 });
 
 Client('error event rejects once', async () => {
-  const { http, client } = startClient();
+  const { http, timers, client } = startClient();
   const pending = client.request({
     method: 'GET',
     url: 'http://192.168.33.1/rpc',
@@ -221,15 +236,16 @@ Client('error event rejects once', async () => {
   const req = http.clientRequests[0];
   req.emit('error', { code: -7, message: 'no response' });
   req.emit('error', { code: -7, message: 'second' });
-  const err = await rejection(pending);
+  const err = await rejection(pending, timers);
   assert.is(err.message, 'GET /rpc failed: no response');
 });
 
 Client('oversized reply is rejected', async () => {
   const http = new FakeHttp();
+  const timers = createFakeTimers();
   const client = createEspruinoHttpClient({
     http,
-    timers: createFakeTimers(),
+    timers,
     maxBodyBytes: 10,
   });
   const pending = client.request({
@@ -238,13 +254,13 @@ Client('oversized reply is rejected', async () => {
     timeoutMs: 1000,
   });
   http.reply(http.clientRequests[0], '200', {}, ['0123456789', 'x']);
-  const err = await rejection(pending);
+  const err = await rejection(pending, timers);
   assert.match(err.message, 'reply over 10 bytes');
   assert.is(http.clientRequests[0].clsNow, true);
 });
 
 Client('non-ASCII body is rejected', async () => {
-  const { http, client } = startClient();
+  const { http, timers, client } = startClient();
   const err = await rejection(
     client.request({
       method: 'POST',
@@ -252,6 +268,7 @@ Client('non-ASCII body is rejected', async () => {
       body: '{"name":"Küche"}',
       timeoutMs: 1000,
     }),
+    timers,
   );
   assert.match(err.message, 'ASCII');
   assert.is(http.clientRequests.length, 0);

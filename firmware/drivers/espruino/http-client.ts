@@ -229,10 +229,16 @@ export function createEspruinoHttpClient(
   return {
     request(req) {
       return new Promise<HttpResponse>((resolve, reject) => {
+        // Espruino 2v29 prints "Uncaught" for a promise rejected before a
+        // handler is attached, which a failure inside this executor (such
+        // as "Unable to create socket") would be, so rejections wait for
+        // a timer.
+        const rejectLater = (err: unknown) =>
+          timers.setTimeout(() => reject(err), 0);
         try {
-          send(req, resolve, reject);
+          send(req, resolve, rejectLater);
         } catch (err) {
-          reject(err);
+          rejectLater(err);
         }
       });
     },
