@@ -796,10 +796,6 @@ function startDisplay() {
   return { i2c, graphics, display };
 }
 
-function flatten(commands: number[][]): number[] {
-  return ([] as number[]).concat(...commands);
-}
-
 /** Returns the 1024 bytes of the last frame, in the panel's memory order. */
 function frameBytes(i2c: FakeI2c): number[] {
   const pages = i2c.writes.slice(-8);
@@ -818,8 +814,9 @@ Display('first show sets up the panel', () => {
   assert.is(graphics.font, '6x8');
   assert.is(i2c.writes.length, 10);
   assert.ok(i2c.writes.every((w) => w.address === 0x3c));
-  assert.equal(i2c.writes[0].bytes, [0x00].concat(flatten(INIT_COMMANDS)));
-  assert.equal(i2c.writes[1].bytes, [0x00].concat(flatten(WINDOW_COMMANDS)));
+  assert.equal(i2c.writes[0].bytes, [0x00].concat(INIT_COMMANDS));
+  assert.equal(i2c.writes[1].bytes, [0x00].concat(WINDOW_COMMANDS));
+  assert.equal(WINDOW_COMMANDS, [0x21, 0x00, 127, 0x22, 0x00, 7]);
   assert.equal(i2c.writes[1].bytes, [0x00, 0x21, 0, 127, 0x22, 0, 7]);
 });
 
@@ -862,7 +859,7 @@ Display('I2C error is thrown and the panel set up again', () => {
   i2c.failNext = new Error("jshI2CWrite: slave doesn't ACK the transfer");
   assert.throws(() => display.show(['A']), /ACK/);
   display.show(['A']);
-  assert.equal(i2c.writes[0].bytes, [0x00].concat(flatten(INIT_COMMANDS)));
+  assert.equal(i2c.writes[0].bytes, [0x00].concat(INIT_COMMANDS));
   assert.is(i2c.writes.length, 10);
 });
 

@@ -37,36 +37,40 @@ const DATA = 0x40;
  * Power-on setup for a 128x64 panel with the internal charge pump, one
  * command with its arguments per row (SSD1306 datasheet, command table).
  */
-export const INIT_COMMANDS: number[][] = [
-  [0xae], // display off
-  [0xd5, 0x80], // clock divide ratio 1, oscillator frequency 8
-  [0xa8, 0x3f], // multiplex ratio: 64 rows
-  [0xd3, 0x00], // no display offset
-  [0x40], // start line 0
-  [0x8d, 0x14], // charge pump on
-  [0x20, 0x00], // horizontal addressing mode
-  [0xa1], // column 127 mapped to SEG0, so x grows to the right
-  [0xc8], // COM scan from COM63 down, so y grows downwards
-  [0xda, 0x12], // COM pins: alternative configuration
-  [0x81, 0xcf], // contrast
-  [0xd9, 0xf1], // pre-charge period
-  [0xdb, 0x40], // VCOMH deselect level
-  [0xa4], // show the RAM contents
-  [0xa6], // not inverted
-  [0xaf], // display on
+// prettier-ignore
+export const INIT_COMMANDS: number[] = [
+  0xae, // display off
+  0xd5, 0x80, // clock divide ratio 1, oscillator frequency 8
+  0xa8, 0x3f, // multiplex ratio: 64 rows
+  0xd3, 0x00, // no display offset
+  0x40, // start line 0
+  0x8d, 0x14, // charge pump on
+  0x20, 0x00, // horizontal addressing mode
+  0xa1, // column 127 mapped to SEG0, so x grows to the right
+  0xc8, // COM scan from COM63 down, so y grows downwards
+  0xda, 0x12, // COM pins: alternative configuration
+  0x81, 0xcf, // contrast
+  0xd9, 0xf1, // pre-charge period
+  0xdb, 0x40, // VCOMH deselect level
+  0xa4, // show the RAM contents
+  0xa6, // not inverted
+  0xaf, // display on
 ];
 
 /** Sets the RAM window to the whole panel before a frame. */
-export const WINDOW_COMMANDS: number[][] = [
-  [0x21, 0x00, WIDTH - 1], // columns 0..127
-  [0x22, 0x00, HEIGHT / 8 - 1], // pages 0..7
+// prettier-ignore
+export const WINDOW_COMMANDS: number[] = [
+  0x21, 0x00, WIDTH - 1, // columns 0..127
+  0x22, 0x00, HEIGHT / 8 - 1, // pages 0..7
 ];
 
-/** Sends the commands in one transfer behind the command control byte. */
-function sendCommands(options: Ssd1306Options, commands: number[][]): void {
-  let bytes = [COMMANDS];
-  for (let i = 0; i < commands.length; i++) bytes = bytes.concat(commands[i]);
-  options.i2c.writeTo(options.address, bytes);
+/**
+ * Sends the commands in one transfer behind the command control byte. The
+ * lists are flat, because on Espruino nested arrays per command cost 36
+ * variables more for the two lists (measured after boot).
+ */
+function sendCommands(options: Ssd1306Options, commands: number[]): void {
+  options.i2c.writeTo(options.address, [COMMANDS].concat(commands));
 }
 
 export function createSsd1306Display(options: Ssd1306Options): DisplayDriver {
