@@ -150,6 +150,14 @@ function startWeb(w: Wiring): void {
       return ips.length > 0 ? ips : [AP_DEFAULT_IP];
     },
     staticFiles: { open: (path) => store.openRead('html/' + path) },
+    // A request peaks at about 600 variables and the device has about
+    // 2,700 free, so it serves 4 sockets at once (two of them may be event
+    // streams). The commands the web app posts are under 100 bytes, and a
+    // 4 KB body of nested arrays ran the interpreter out of memory.
+    maxSockets: 4,
+    maxBodyBytes: 512,
+    maxHeaders: 32,
+    maxHeaderBytes: 2048,
   });
   const input = {
     bus: w.bus,

@@ -291,7 +291,12 @@ interface ServerRig {
 
 async function startServer(
   handler: RequestHandler | null,
-  options: { maxSockets?: number; maxBodyBytes?: number } = {},
+  options: {
+    maxSockets?: number;
+    maxBodyBytes?: number;
+    maxHeaders?: number;
+    maxHeaderBytes?: number;
+  } = {},
 ): Promise<ServerRig> {
   const http = new FakeHttp();
   const timers = createFakeTimers();
@@ -314,6 +319,8 @@ async function startServer(
     staticFiles: { open: (path) => store.openRead('html/' + path) },
     maxSockets: options.maxSockets,
     maxBodyBytes: options.maxBodyBytes,
+    maxHeaders: options.maxHeaders,
+    maxHeaderBytes: options.maxHeaderBytes,
     requestTimeoutMs: 5000,
   });
   const urls = await driver.listen((req, res) => {
@@ -384,6 +391,37 @@ Server('incomplete body times out with 408', async () => {
   rig.http.drainAll();
   assert.is(rig.seen.length, 0);
   assert.is(c.res.status, 408);
+});
+
+Server('too many headers get 431', async () => {
+  const rig = await startServer(null, { maxHeaders: 3 });
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < 4; i++) headers['x-h' + i] = 'v';
+  const c = rig.http.connect({ url: '/api/status', headers });
+  rig.http.drainAll();
+
+  assert.is(c.res.status, 431);
+  assert.equal(json(c.res.body()), {
+    error: 'request headers exceed 3 lines or 4096 bytes',
+  });
+  assert.is(rig.seen.length, 0);
+  assert.ok(
+    rig.records.some((r) => r.msg === 'request rejected, headers too large'),
+  );
+});
+
+Server('oversized header bytes get 431', async () => {
+  const rig = await startServer(null, { maxHeaderBytes: 100 });
+  const ok = rig.http.connect({ url: '/a', headers: { host: 'x'.repeat(90) } });
+  const big = rig.http.connect({
+    url: '/b',
+    headers: { host: 'x'.repeat(120) },
+  });
+  rig.http.drainAll();
+
+  assert.is(ok.res.status, 200);
+  assert.is(big.res.status, 431);
+  assert.is(rig.seen.length, 1);
 });
 
 Server('caps open sockets with 503', async () => {

@@ -43,7 +43,20 @@ export interface EspruinoHttpServerOptions {
   staticFiles: FileSource | null;
   maxBodyBytes?: number;
   maxSockets?: number;
+  /** Most header lines and header bytes a request may have. */
+  maxHeaders?: number;
+  maxHeaderBytes?: number;
   requestTimeoutMs?: number;
+}
+
+/** Bytes of the names and values of `headers`, or -1 past `limit`. */
+function headerBytes(headers: Record<string, string>, limit: number): number {
+  const names = Object.keys(headers || {});
+  let bytes = 0;
+  for (let i = 0; i < names.length && bytes <= limit; i++) {
+    bytes += names[i].length + String(headers[names[i]]).length;
+  }
+  return bytes > limit ? -1 : bytes;
 }
 
 function lowerCaseHeaders(raw: Record<string, string>): Record<string, string> {
@@ -100,6 +113,8 @@ export function createEspruinoHttpServer(
   const timers = options.timers;
   const maxBodyBytes = options.maxBodyBytes || 4096;
   const maxSockets = options.maxSockets || 8;
+  const maxHeaders = options.maxHeaders || 40;
+  const maxHeaderBytes = options.maxHeaderBytes || 4096;
   const requestTimeoutMs = options.requestTimeoutMs || 10000;
   let server: HttpServer | null = null;
   let openSockets = 0;
@@ -194,6 +209,27 @@ export function createEspruinoHttpServer(
     if (openSockets > maxSockets) {
       log.warn('request rejected, too many open sockets', { maxSockets });
       fail(res, 503, 'too many open connections (max ' + maxSockets + ')');
+      return;
+    }
+    // Checked before the headers are copied, because each one costs
+    // Espruino variables and 500 headers ran the interpreter out of memory.
+    const count = Object.keys(req.headers || {}).length;
+    if (count > maxHeaders || headerBytes(req.headers, maxHeaderBytes) < 0) {
+      log.warn('request rejected, headers too large', {
+        url: req.url,
+        headers: count,
+        maxHeaders,
+        maxHeaderBytes,
+      });
+      fail(
+        res,
+        431,
+        'request headers exceed ' +
+          maxHeaders +
+          ' lines or ' +
+          maxHeaderBytes +
+          ' bytes',
+      );
       return;
     }
     readBody(handler, req, res);
