@@ -1,9 +1,9 @@
 /**
  * Copies a bundle built with `ESPRUINO_MANGLE=0` and adds code that times
- * each poll cycle in the interpreter: from the start of the HTTP request
- * to the plug until the `shelly.readingReceived` emit has returned (status
- * store, log queue, SSE and display listeners included). It prints one
- * line per cycle and a summary every 20 cycles:
+ * each poll cycle in the interpreter. A cycle runs from the start of the
+ * HTTP request to the plug until the `shelly.readingReceived` emit has
+ * returned, with the status store, log queue, SSE and display listeners.
+ * It prints one line per cycle and a summary every 20 cycles:
  *
  *   ESPRUINO_MANGLE=0 ESPRUINO_OUT=/tmp/named.js npm run build
  *   node scripts/espruino-poll-timing.mjs /tmp/named.js /tmp/timed.js
@@ -11,7 +11,7 @@
  *
  * `POLL total=<ms> emit=<ms>`: `total` is the whole cycle, `emit` the
  * part spent in the bus listeners. The Linux build reads code from a file,
- * so these times are longer than on the ESP32-S3's memory-mapped flash.
+ * so these times are not the ESP32-S3's, which reads memory-mapped flash.
  */
 import fs from 'node:fs';
 

@@ -65,8 +65,9 @@ function shareEmpty<T>(value: T, empty: T): T {
 }
 
 /**
- * XState 5.33 reads `reenter` only for its truth, so `false` reads the same
- * as absent; `actions` is only read, so an empty list can be shared.
+ * Compacts one built transition. XState 5.33 reads `reenter` only for its
+ * truth, so `false` reads the same as absent. It never changes `actions`,
+ * so an empty list can be shared.
  */
 function compactTransition(t: Transition, shared: Shared): void {
   dropUndefined(t);

@@ -88,7 +88,7 @@ function globalTimers(): Timers {
 
 /**
  * The method of each fixed route. `/api/logs/<file>` and the static files
- * take GET. The table holds strings, not handler closures, because each
+ * take GET. The table contains strings, not handler closures, because each
  * closure costs Espruino about 8 variables.
  */
 const ROUTE_METHODS: Record<string, string> = {

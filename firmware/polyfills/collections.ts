@@ -40,7 +40,7 @@ interface Step {
   done: boolean;
 }
 
-/** Which part of a slot an iterator returns. */
+/** Part of a slot that an iterator returns: key, value or both. */
 const KEYS = 0;
 const VALUES = 1;
 const ENTRIES = 2;
@@ -49,7 +49,7 @@ function indexOf(store: Store, key: unknown): number {
   return store._keys ? store._keys.indexOf(key) : -1;
 }
 
-/** The value in slot `at`. A `Set` keeps its items only in `_keys`. */
+/** Returns the value in slot `at`. A `Set` keeps its items only in `_keys`. */
 function valueAt(store: Store, at: number): unknown {
   return store._values ? store._values[at] : (store._keys as unknown[])[at];
 }
@@ -99,7 +99,7 @@ function clearSlot(store: Store, at: number): void {
   store._holes = (store._holes || 0) + 1;
 }
 
-/** An iterator over the live slots of `store`, opened until exhausted. */
+/** Creates an iterator over the live slots of `store`, open until exhausted. */
 function Cursor(this: CursorState, store: Store, kind: number) {
   this.store = store;
   this.index = 0;
@@ -249,7 +249,7 @@ function withMethods(owner: unknown, methods: Bag, sized: boolean): unknown {
   return owner;
 }
 
-/** The polyfill classes; they use no built-in `Map`, `Set` or `WeakMap`. */
+/** Creates the polyfill classes, which use no built-in `Map`, `Set` or `WeakMap`. */
 export function createCollectionClasses() {
   const mapMethods: Bag = {
     get: getValue,

@@ -211,8 +211,8 @@ export function espruinoFixupsBabelPlugin({ types: t, template }) {
   };
 }
 
-/** Applies the fixes to ES5 source text. */
-export async function applyEspruinoFixups(code) {
+/** Runs one Babel plugin over ES5 script text, without any config file. */
+export async function transformScript(code, plugin) {
   const result = await transformAsync(code, {
     babelrc: false,
     configFile: false,
@@ -220,9 +220,14 @@ export async function applyEspruinoFixups(code) {
     compact: false,
     sourceMaps: false,
     sourceType: 'script',
-    plugins: [espruinoFixupsBabelPlugin],
+    plugins: [plugin],
   });
   return result.code;
+}
+
+/** Applies the fixes to ES5 source text. */
+export async function applyEspruinoFixups(code) {
+  return transformScript(code, espruinoFixupsBabelPlugin);
 }
 
 export default function espruinoFixups() {

@@ -23,7 +23,7 @@
  * function object, its code and its parameters are freed and its name
  * stays, holding undefined.
  */
-import { transformAsync } from '@babel/core';
+import { transformScript } from './espruino-fixups.mjs';
 
 /** Names of the top-level functions that only boot code calls. */
 function bootOnlyFunctions(program) {
@@ -93,16 +93,7 @@ export function releaseBootFunctionsBabelPlugin({ types: t }) {
 
 /** Appends the releases to ES5 source text. */
 export async function releaseBootFunctions(code) {
-  const result = await transformAsync(code, {
-    babelrc: false,
-    configFile: false,
-    comments: false,
-    compact: false,
-    sourceMaps: false,
-    sourceType: 'script',
-    plugins: [releaseBootFunctionsBabelPlugin],
-  });
-  return result.code;
+  return transformScript(code, releaseBootFunctionsBabelPlugin);
 }
 
 export default function releaseBootFunctionsPlugin() {

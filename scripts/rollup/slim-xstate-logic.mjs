@@ -4,7 +4,7 @@
  * variables for as long as the machine definition lives.
  *
  * - `fromCallback` and `fromPromise` build an object of five or six
- *   arrow functions per call. Only `start` uses the call's argument; the
+ *   arrow functions per call. Only `start` uses the call's argument. The
  *   others (`transition`, `getInitialSnapshot`, `getPersistedSnapshot`,
  *   `restoreSnapshot`) move to one shared prototype per kind, so each
  *   logic object keeps only `config` and `start`.
@@ -68,6 +68,7 @@ function shareLogicMethods(code, s, fn, id) {
   if (!init || init.type !== 'ObjectExpression') {
     fail(`${name} no longer starts with "const logic = {...}"`, id);
   }
+
   const shared = [];
   const own = [];
   for (const p of init.properties) {
@@ -102,6 +103,7 @@ export function slimXstateLogic(code, id) {
   const sendBind = 'this.send = this.send.bind(this);';
   const hasSendBind = code.includes('class Actor {');
   if (!hasFactory && !hasBinds && !hasSendBind) return null;
+
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
   const s = new MagicString(code);
   let factories = 0;
@@ -117,6 +119,7 @@ export function slimXstateLogic(code, id) {
   if (hasFactory && factories !== LOGIC_FACTORIES.length) {
     fail(`expected ${LOGIC_FACTORIES.join(' and ')} at the top level`, id);
   }
+
   if (hasSendBind) {
     const at = code.indexOf(sendBind);
     if (at < 0 || code.indexOf(sendBind, at + 1) >= 0) {
@@ -124,6 +127,7 @@ export function slimXstateLogic(code, id) {
     }
     s.remove(at, at + sendBind.length);
   }
+
   if (hasBinds) {
     const events = 'this.events = this.root.events;';
     const at = code.indexOf(events);
